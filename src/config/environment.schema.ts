@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  IsBooleanString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+/**
+ * The environment variables the gateway reads, validated once at start-up. Every variable is
+ * documented in `.env.example`; the names follow MTN's own (`MTN_MOMO_*`) where MTN has one.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'test', 'production'])
+  NODE_ENV?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional() @IsString()
+  EMBEDDED_POSTGRES_DIR?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_POSTGRES_PORT?: number;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @IsBooleanString()
+  LOG_PRETTY?: string;
+
+  @IsOptional() @IsBooleanString()
+  LOG_REQUESTS?: string;
+
+  @IsOptional() @IsIn(['sandbox', 'production'])
+  MTN_MOMO_ENVIRONMENT?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  MTN_MOMO_BASE_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_SUBSCRIPTION_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_COLLECTION_SUBSCRIPTION_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_DISBURSEMENT_SUBSCRIPTION_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_REMITTANCE_SUBSCRIPTION_KEY?: string;
+
+  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a UUID' })
+  MTN_MOMO_API_USER?: string;
+  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a UUID' })
+  MTN_MOMO_COLLECTION_API_USER?: string;
+  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a UUID' })
+  MTN_MOMO_DISBURSEMENT_API_USER?: string;
+  @IsOptional() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a UUID' })
+  MTN_MOMO_REMITTANCE_API_USER?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_API_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_COLLECTION_API_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_DISBURSEMENT_API_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1)
+  MTN_MOMO_REMITTANCE_API_KEY?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  MTN_MOMO_CALLBACK_BASE_URL?: string;
+
+  @IsOptional() @Matches(/^[a-z0-9]+$/, { message: 'must be a target environment such as sandbox or mtnuganda' })
+  MTN_MOMO_TARGET_ENVIRONMENT?: string;
+
+  @IsOptional() @IsString()
+  MTN_MOMO_ACCOUNTS_FILE?: string;
+
+  @IsOptional() @IsString()
+  COUNTRY_RULES_FILE?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120000)
+  MTN_MOMO_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3000)
+  MTN_MOMO_TOKEN_REFRESH_MARGIN_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  MTN_MOMO_BREAKER_FAILURE_THRESHOLD?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  MTN_MOMO_BREAKER_OPEN_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  MTN_MOMO_RETRY_MAX_ATTEMPTS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  MTN_MOMO_RETRY_BASE_DELAY_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  MTN_MOMO_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  MTN_MOMO_RATE_LIMIT_MAX_WAIT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  MTN_MOMO_RATE_LIMIT_BACKGROUND_PERCENT?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(3600000)
+  POLL_INTERVAL_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000)
+  POLL_MAX_ATTEMPTS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  MOMO_EMULATOR_PORT?: number;
+}
