@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { ConfigError, loadConfig, loadDotEnvFile, type AppConfig } from './config/app-config';
 import { createApp } from './bootstrap/create-app';
 import { startEmbeddedDefaults } from './bootstrap/embedded-defaults';
 
@@ -11,6 +11,7 @@ import { startEmbeddedDefaults } from './bootstrap/embedded-defaults';
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
+    loadDotEnvFile();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {

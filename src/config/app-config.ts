@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCTS, type Product } from '../common/product';
 import { EnvironmentVariables } from './environment.schema';
@@ -165,4 +166,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     emulator: { port: env.MOMO_EMULATOR_PORT ?? 8090 },
   };
+}
+
+/** Loads `.env` from the working folder when there is one; variables already set win. */
+export function loadDotEnvFile(file = '.env'): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
 }

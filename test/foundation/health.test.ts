@@ -50,7 +50,7 @@ describe('health', () => {
       await pg.start();
       await pg.createDatabase('health');
       await runMigrations(pg.url('health'));
-      t = await startTestApp({}, { db: { url: pg.url('health'), name: 'health', drop: async () => undefined } });
+      t = await startTestApp({}, { db: { url: pg.url('health'), name: 'health', drop: () => Promise.resolve() } });
     });
     afterAll(async () => {
       await t.close();

@@ -11,9 +11,7 @@ import { requestIdOf } from '../http/request-id';
  * of the throughput on a small machine; the buffer is flushed on shutdown.
  */
 export function loggerOptions(config: AppConfig): Params {
-  const stream = config.log.pretty
-    ? pino.transport({ target: 'pino-pretty', options: { singleLine: true, colorize: false } })
-    : pino.destination({ sync: false, minLength: 4096 });
+  const stream = config.log.pretty ? prettyStream() : pino.destination({ sync: false, minLength: 4096 });
   return {
     pinoHttp: [
       {
@@ -35,4 +33,9 @@ export function loggerOptions(config: AppConfig): Params {
       stream,
     ],
   };
+}
+
+function prettyStream(): pino.DestinationStream {
+  const transport: unknown = pino.transport({ target: 'pino-pretty', options: { singleLine: true, colorize: false } });
+  return transport as pino.DestinationStream;
 }
