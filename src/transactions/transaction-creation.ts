@@ -1,0 +1,167 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { canonicalAmount } from '../common/money';
+import type { Product } from '../common/product';
+import { MomoTransaction } from './momo-transaction.entity';
+import { TransactionEvent } from './transaction-event.entity';
+import type { CreatePendingInput } from './transaction.inputs';
+import { OPERATIONS_BY_PRODUCT, type TransactionOperation } from './transaction.types';
+
+/** Thrown inside the creating DB transaction when a concurrent duplicate won the insert race. */
+export class InsertRaced extends Error {
+  constructor() {
+    super('A concurrent request created the same transaction first');
+    this.name = 'InsertRaced';
+  }
+}
+
+/** The row to insert, before it has an id; `amount` already canonical. */
+export interface PendingValues {
+  product: Product;
+  operation: TransactionOperation;
+  amount: string;
+  currency: string;
+  country: string;
+  msisdn: string;
+  externalId: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  payerMessage: string | null;
+  payeeNote: string | null;
+  kycLevel: string | null;
+  parentId: string | null;
+  mtnCurrency: string;
+  accountId: string;
+}
+
+function invalid(
+  code: 'VALIDATION_FAILED' | 'INVALID_PHONE_NUMBER',
+  field: string,
+  message: string,
+): DomainError {
+  return new DomainError(code, `Invalid ${field}: ${message}`, { details: [{ field, message }] });
+}
+
+/**
+ * The last guard before the database: the product's DTO validation runs first, so a failure here
+ * is a request that slipped through, answered as a 4xx rather than a constraint error (500).
+ */
+export function checkPendingInput(
+  input: Pick<
+    CreatePendingInput,
+    'product' | 'operation' | 'msisdn' | 'country' | 'externalId' | 'currency' | 'mtnCurrency'
+  >,
+): void {
+  if (!OPERATIONS_BY_PRODUCT[input.product].includes(input.operation)) {
+    throw new Error(`${input.operation} is not an operation of ${input.product}`);
+  }
+  if (!/^[0-9]{6,15}$/.test(input.msisdn)) {
+    throw invalid('INVALID_PHONE_NUMBER', 'phoneNumber', 'must be 6 to 15 digits, no +');
+  }
+  if (!/^[A-Z]{2}$/.test(input.country)) {
+    throw invalid('VALIDATION_FAILED', 'country', 'must be an ISO 3166 alpha-2 code');
+  }
+  if (input.externalId.length === 0) {
+    throw invalid('VALIDATION_FAILED', 'externalId', 'must not be empty');
+  }
+  for (const [field, value] of [
+    ['currency', input.currency],
+    ['mtnCurrency', input.mtnCurrency],
+  ] as const) {
+    if (!/^[A-Z]{3}$/.test(value)) {
+      throw invalid('VALIDATION_FAILED', field, 'must be an ISO 4217 code');
+    }
+  }
+}
+
+export function canonicalPendingAmount(
+  input: Pick<CreatePendingInput, 'amount' | 'currency'>,
+): string {
+  return canonicalAmount(input.amount, input.currency);
+}
+
+function withToken(manager: EntityManager) {
+  return manager.createQueryBuilder(MomoTransaction, 't').addSelect('t.callbackToken');
+}
+
+/**
+ * An earlier transaction this request repeats: same Idempotency-Key for the product, or the same
+ * live (non-FAILED) externalId. Same request hash → that transaction (a replay); another hash →
+ * 409. Undefined when the request is new.
+ */
+export async function findReplay(
+  manager: EntityManager,
+  values: Pick<PendingValues, 'product' | 'idempotencyKey' | 'externalId' | 'requestHash'>,
+): Promise<MomoTransaction | undefined> {
+  if (values.idempotencyKey !== null) {
+    const byKey = await withToken(manager)
+      .where('t.product = :product AND t.idempotencyKey = :key', {
+        product: values.product,
+        key: values.idempotencyKey,
+      })
+      .getOne();
+    if (byKey) {
+      if (byKey.requestHash === values.requestHash) return byKey;
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used for a different request',
+        {
+          details: [{ field: 'Idempotency-Key', message: 'use a new key for a different request' }],
+        },
+      );
+    }
+  }
+  const byExternalId = await withToken(manager)
+    .where(`t.product = :product AND t.externalId = :externalId AND t.status <> 'FAILED'`, {
+      product: values.product,
+      externalId: values.externalId,
+    })
+    .getOne();
+  if (!byExternalId) return undefined;
+  if (byExternalId.requestHash === values.requestHash) return byExternalId;
+  throw new DomainError(
+    'DUPLICATE_EXTERNAL_ID',
+    'A transaction with this externalId already exists and is not FAILED',
+    {
+      details: [
+        {
+          field: 'externalId',
+          message: 'already used by another request',
+          transactionId: byExternalId.id,
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * Inserts the PENDING row and its creation event. `ON CONFLICT DO NOTHING` makes a concurrent
+ * duplicate (same key or same live externalId, from any replica) a non-event here; the caller
+ * then rolls back and resolves the request against the winner's committed row.
+ */
+export async function insertPending(
+  manager: EntityManager,
+  values: PendingValues,
+): Promise<{ transaction: MomoTransaction; callbackToken: string }> {
+  const id = randomUUID();
+  const callbackToken = randomBytes(32).toString('base64url');
+  const result = await manager
+    .createQueryBuilder()
+    .insert()
+    .into(MomoTransaction)
+    .values({ ...values, id, callbackToken, status: 'PENDING' })
+    .orIgnore()
+    .returning('id')
+    .updateEntity(false)
+    .execute();
+  if ((result.raw as unknown[]).length === 0) throw new InsertRaced();
+  await manager.insert(TransactionEvent, {
+    transactionId: id,
+    source: 'api',
+    fromStatus: null,
+    toStatus: 'PENDING',
+  });
+  const transaction = await manager.findOneByOrFail(MomoTransaction, { id });
+  return { transaction, callbackToken };
+}

@@ -1,0 +1,124 @@
+import type { EntityManager } from 'typeorm';
+import type { Product } from '../common/product';
+import type { MomoTransaction } from './momo-transaction.entity';
+import type { TransactionDiscrepancy } from './transaction-discrepancy.entity';
+import type { StatusDecision } from './transaction-state';
+import type { EventSource, TransactionOperation, TransactionStatus } from './transaction.types';
+
+export interface CreatePendingInput {
+  product: Product;
+  operation: TransactionOperation;
+  /** Decimal string; stored in its canonical form for `currency` (see common/money.ts). */
+  amount: string;
+  currency: string;
+  country: string;
+  /** E.164 digits without `+`. */
+  msisdn: string;
+  externalId: string;
+  idempotencyKey?: string;
+  /**
+   * The request as the caller sent it (after validation and normalisation, without the
+   * Idempotency-Key). Its canonical hash tells a replay from a different request under the same
+   * Idempotency-Key or externalId. A refund should include the id of the collection it refunds.
+   */
+  request: unknown;
+  payerMessage?: string;
+  payeeNote?: string;
+  kycLevel?: string;
+  /** What is sent to MTN (EUR in the sandbox). */
+  mtnCurrency: string;
+  /** The configured MTN account used for the call (a safe id, never a credential). */
+  accountId: string;
+}
+
+/**
+ * A refund: MTN's `POST /disbursement/v1_0/refund`, so the row is product `disbursement`. The
+ * payer's msisdn and country are taken from the refunded collection: MTN refunds to its payer.
+ */
+export interface CreatePendingRefundInput extends Omit<
+  CreatePendingInput,
+  'product' | 'operation' | 'msisdn' | 'country'
+> {
+  /** The collection (a SUCCESSFUL requestToPay) being refunded. */
+  parentId: string;
+}
+
+export interface CreateHooks {
+  /**
+   * Runs in the creating database transaction, after the idempotency checks and just before the
+   * insert (e.g. reserving the daily limit). Throwing rolls everything back; so does a concurrent
+   * duplicate winning the race, after which the call resolves as a replay.
+   */
+  beforeInsert?: (manager: EntityManager) => Promise<void>;
+}
+
+export interface CreatePendingResult {
+  transaction: MomoTransaction;
+  /** True when an earlier identical request's transaction is returned and nothing was created. */
+  replayed: boolean;
+  /** The secret for this transaction's callback URL; never put it in a response or a log. */
+  callbackToken: string;
+}
+
+export interface StatusReport {
+  status: TransactionStatus;
+  source: EventSource;
+  reason?: string | null;
+  reasonMessage?: string | null;
+  financialTransactionId?: string | null;
+  /** Extra context for the audit trail; never secrets or upstream bodies with personal data. */
+  details?: Record<string, unknown>;
+  /** The amount and currency MTN reported, to detect a mismatch with what was requested. */
+  reportedAmount?: string | null;
+  reportedCurrency?: string | null;
+}
+
+export interface StatusHooks {
+  /** Runs in the same database transaction when the transaction has just become final. */
+  onFinal?: (manager: EntityManager, transaction: MomoTransaction) => Promise<void>;
+}
+
+export interface ApplyStatusResult {
+  transaction: MomoTransaction;
+  /** True when the status changed (PENDING → final). */
+  changed: boolean;
+  outcome: StatusDecision['kind'];
+  /** Set when the report disagreed with the stored transaction and was kept, not applied. */
+  discrepancy?: TransactionDiscrepancy;
+}
+
+export interface FailBeforeAcceptanceInput {
+  /** Our code (CIRCUIT_OPEN, RATE_LIMITED, MTN_TIMEOUT, …) or MTN's business reason. */
+  reason: string;
+  reasonMessage?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface ListFilters {
+  status?: TransactionStatus;
+  operation?: TransactionOperation;
+  externalId?: string;
+  /** MSISDN digits. */
+  phoneNumber?: string;
+  country?: string;
+  /** Inclusive. */
+  createdFrom?: Date;
+  /** Exclusive. */
+  createdTo?: Date;
+  /** 1..200, default 50. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ListResult {
+  items: MomoTransaction[];
+  nextCursor?: string;
+}
+
+export interface RefundableAmount {
+  currency: string;
+  collected: string;
+  /** Sum of the refunds that are PENDING or SUCCESSFUL. */
+  refunded: string;
+  refundable: string;
+}

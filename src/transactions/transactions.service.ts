@@ -1,0 +1,300 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import type { Product } from '../common/product';
+import { MomoTransaction } from './momo-transaction.entity';
+import { refundableCollection, refundTotals, assertRefundFits } from './refund-limits';
+import { requestHash } from './request-hash';
+import { sqlRows } from './sql-rows';
+import { applyReport } from './status-application';
+import {
+  InsertRaced,
+  canonicalPendingAmount,
+  checkPendingInput,
+  findReplay,
+  insertPending,
+  type PendingValues,
+} from './transaction-creation';
+import { TransactionDiscrepancy } from './transaction-discrepancy.entity';
+import { TransactionEvent } from './transaction-event.entity';
+import { listTransactions } from './transaction-list.query';
+import { claimDue } from './poll-claim.query';
+import type {
+  ApplyStatusResult,
+  CreateHooks,
+  CreatePendingInput,
+  CreatePendingRefundInput,
+  CreatePendingResult,
+  FailBeforeAcceptanceInput,
+  ListFilters,
+  ListResult,
+  RefundableAmount,
+  StatusHooks,
+  StatusReport,
+} from './transaction.inputs';
+import { isUuid } from './uuid';
+
+/** A lost insert race is resolved by re-reading; more than a couple in a row means a bug. */
+const MAX_CREATE_ATTEMPTS = 5;
+
+function notFound(id: string): DomainError {
+  return new DomainError('NOT_FOUND', `No transaction ${id}`);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/**
+ * The transactions core shared by Collection, Disbursement and Remittance (and by callbacks, the
+ * poller and reconciliation): creation with idempotency, the one way a status changes, and reads.
+ * Every write that must be atomic runs in one database transaction; concurrency between replicas
+ * is settled by unique indexes and row locks, never by in-process state.
+ */
+@Injectable()
+export class TransactionsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Stores a new PENDING transaction (its id is the X-Reference-Id to send to MTN) with its
+   * creation event, or returns the earlier transaction of an identical request (`replayed`).
+   * Concurrent duplicates, even from several replicas, create exactly one row.
+   */
+  async createPending(
+    input: CreatePendingInput,
+    hooks: CreateHooks = {},
+  ): Promise<CreatePendingResult> {
+    if (input.operation === 'refund') {
+      throw new Error('Refunds are created with createPendingRefund');
+    }
+    checkPendingInput(input);
+    const values: PendingValues = {
+      ...this.commonValues(input),
+      product: input.product,
+      operation: input.operation,
+      country: input.country,
+      msisdn: input.msisdn,
+      parentId: null,
+    };
+    return this.createWithRetry(async (manager) => {
+      const replay = await findReplay(manager, values);
+      if (replay) return this.replayOf(replay);
+      await hooks.beforeInsert?.(manager);
+      return { ...(await insertPending(manager, values)), replayed: false };
+    });
+  }
+
+  /**
+   * A refund of a SUCCESSFUL collection, never beyond what is left of it. The collection row is
+   * locked first, so concurrent refunds of one collection are decided one at a time, and a
+   * duplicate waiting on the lock sees the first one's row and replays it.
+   */
+  async createPendingRefund(
+    input: CreatePendingRefundInput,
+    hooks: CreateHooks = {},
+  ): Promise<CreatePendingResult> {
+    return this.createWithRetry(async (manager) => {
+      const parent = await refundableCollection(manager, input.parentId, true);
+      const values: PendingValues = {
+        ...this.commonValues(input),
+        product: 'disbursement',
+        operation: 'refund',
+        country: parent.country,
+        msisdn: parent.msisdn,
+        parentId: parent.id,
+      };
+      checkPendingInput(values);
+      const replay = await findReplay(manager, values);
+      if (replay) return this.replayOf(replay);
+      assertRefundFits(await refundTotals(manager, parent), values.amount, values.currency);
+      await hooks.beforeInsert?.(manager);
+      return { ...(await insertPending(manager, values)), replayed: false };
+    });
+  }
+
+  /** How much of a collection may still be refunded (REFUND_NOT_ALLOWED if none may be). */
+  async refundableAmount(collectionId: string): Promise<RefundableAmount> {
+    const manager = this.dataSource.manager;
+    return refundTotals(manager, await refundableCollection(manager, collectionId, false));
+  }
+
+  /**
+   * MTN answered 202: the transaction exists there and may be polled from `nextPollAt`. A row a
+   * callback already finalised keeps no poll time.
+   */
+  async markAccepted(id: string, nextPollAt: Date): Promise<MomoTransaction> {
+    if (!isUuid(id)) throw notFound(id);
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await sqlRows<{ id: string }>(
+        manager,
+        `UPDATE momo_transactions
+            SET mtn_accepted = true,
+                next_poll_at = CASE WHEN status = 'PENDING' THEN $2::timestamptz ELSE NULL END,
+                updated_at = CURRENT_TIMESTAMP
+          WHERE id = $1
+      RETURNING id`,
+        [id, nextPollAt.toISOString()],
+      );
+      if (rows.length === 0) throw notFound(id);
+      return manager.findOneByOrFail(MomoTransaction, { id });
+    });
+  }
+
+  /**
+   * Applies a status report from any source under a row lock: PENDING → final once; a same-final
+   * report is a no-op; a conflicting one is kept as a discrepancy, never applied.
+   */
+  async applyStatus(
+    id: string,
+    report: StatusReport,
+    hooks: StatusHooks = {},
+  ): Promise<ApplyStatusResult> {
+    if (!isUuid(id)) throw notFound(id);
+    return this.dataSource.transaction(async (manager) =>
+      applyReport(manager, await this.lock(manager, id), report, hooks),
+    );
+  }
+
+  /**
+   * A valid request MTN never accepted (business refusal on create, breaker open, rate limited,
+   * retries exhausted) becomes FAILED with its reason, which releases its externalId.
+   */
+  async failBeforeAcceptance(
+    id: string,
+    failure: FailBeforeAcceptanceInput,
+    hooks: StatusHooks = {},
+  ): Promise<ApplyStatusResult> {
+    if (!isUuid(id)) throw notFound(id);
+    return this.dataSource.transaction(async (manager) => {
+      const locked = await this.lock(manager, id);
+      if (locked.mtnAccepted) {
+        throw new Error(
+          `Transaction ${id} was accepted by MTN; report its status with applyStatus`,
+        );
+      }
+      const report: StatusReport = {
+        status: 'FAILED',
+        source: 'api',
+        reason: failure.reason,
+        reasonMessage: failure.reasonMessage ?? null,
+        ...(failure.details ? { details: failure.details } : {}),
+      };
+      return applyReport(manager, locked, report, hooks);
+    });
+  }
+
+  /** NOT_FOUND when absent or when it belongs to another product. */
+  async findById(product: Product, id: string): Promise<MomoTransaction> {
+    const found = isUuid(id)
+      ? await this.dataSource.manager.findOneBy(MomoTransaction, { id, product })
+      : null;
+    if (!found) throw notFound(id);
+    return found;
+  }
+
+  /**
+   * The transaction a callback URL names, or undefined unless both id and token match. Compared
+   * in constant time: MTN callbacks carry no signature, so the token is their only credential.
+   */
+  async findByCallbackToken(
+    product: Product,
+    id: string,
+    token: string,
+  ): Promise<MomoTransaction | undefined> {
+    if (!isUuid(id)) return undefined;
+    const found = await this.dataSource.manager
+      .createQueryBuilder(MomoTransaction, 't')
+      .addSelect('t.callbackToken')
+      .where('t.id = :id AND t.product = :product', { id, product })
+      .getOne();
+    const stored = found?.callbackToken;
+    if (!found || stored === undefined) return undefined;
+    delete found.callbackToken;
+    return timingSafeEqual(digest(stored), digest(token)) ? found : undefined;
+  }
+
+  async list(product: Product, filters: ListFilters = {}): Promise<ListResult> {
+    return listTransactions(this.dataSource.manager, product, filters);
+  }
+
+  /** The audit trail, oldest first. */
+  async events(id: string): Promise<TransactionEvent[]> {
+    if (!isUuid(id)) return [];
+    return this.dataSource.manager.find(TransactionEvent, {
+      where: { transactionId: id },
+      order: { id: 'ASC' },
+    });
+  }
+
+  async discrepancies(id: string): Promise<TransactionDiscrepancy[]> {
+    if (!isUuid(id)) return [];
+    return this.dataSource.manager.find(TransactionDiscrepancy, {
+      where: { transactionId: id },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * Takes up to `limit` accepted PENDING transactions due for a status poll and pushes their next
+   * poll `intervalMs` ahead, in one statement. SKIP LOCKED lets several replicas claim at once
+   * without ever claiming the same row twice.
+   */
+  async claimDueForPolling(
+    limit: number,
+    now: Date,
+    intervalMs: number,
+    maxAttempts: number,
+  ): Promise<MomoTransaction[]> {
+    return this.dataSource.transaction((manager) =>
+      claimDue(manager, { limit, now, intervalMs, maxAttempts }),
+    );
+  }
+
+  private commonValues(input: CreatePendingRefundInput | CreatePendingInput) {
+    return {
+      amount: canonicalPendingAmount(input),
+      currency: input.currency,
+      externalId: input.externalId,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash: requestHash(input.request),
+      payerMessage: input.payerMessage ?? null,
+      payeeNote: input.payeeNote ?? null,
+      kycLevel: input.kycLevel ?? null,
+      mtnCurrency: input.mtnCurrency,
+      accountId: input.accountId,
+    };
+  }
+
+  private replayOf(transaction: MomoTransaction): CreatePendingResult {
+    const callbackToken = transaction.callbackToken ?? '';
+    delete transaction.callbackToken;
+    return { transaction, replayed: true, callbackToken };
+  }
+
+  private async lock(manager: EntityManager, id: string): Promise<MomoTransaction> {
+    const locked = await manager.findOne(MomoTransaction, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!locked) throw notFound(id);
+    return locked;
+  }
+
+  /**
+   * Runs `create` in a fresh database transaction until it does not lose an insert race. A lost
+   * race rolls back everything done so far (including `beforeInsert` effects); the next attempt
+   * then finds the winner's committed row and answers with it (or with a 409).
+   */
+  private async createWithRetry(
+    create: (manager: EntityManager) => Promise<CreatePendingResult>,
+  ): Promise<CreatePendingResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction(create);
+      } catch (error) {
+        if (!(error instanceof InsertRaced) || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
