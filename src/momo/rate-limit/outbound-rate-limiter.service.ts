@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { DomainError } from '../../common/errors/domain-error';
+import type { Product } from '../../common/product';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { CallPriority } from '../momo.types';
+import { MOMO_SLEEPER, type Sleeper } from '../time/clock';
+import { RATE_LIMIT_STORES, type BudgetLimiter, type RateLimitStores } from './rate-limit.stores';
+
+export interface BudgetRequest {
+  accountId: string;
+  product: Product;
+  priority?: CallPriority;
+}
+
+export interface RateLimitCounters {
+  /** Live calls that waited for budget (once per wait). */
+  waits: number;
+  liveRefusals: number;
+  backgroundRefusals: number;
+  /** Budget checks the database could not answer (the call went ahead). */
+  storeErrors: number;
+}
+
+type Attempt = { granted: true } | { granted: false; msBeforeNext: number };
+
+/**
+ * MTN's per-subscription call budget (about 600 a minute), per account and product, shared by
+ * all replicas through PostgreSQL. A live call waits up to `maxWaitMs` for budget, then fails
+ * with RATE_LIMITED. A background call (polling, reconciliation) must fit both its own share
+ * (`backgroundPercent` of the budget) and the whole budget, and never waits: live traffic always
+ * keeps the rest of the minute's budget.
+ */
+@Injectable()
+export class OutboundRateLimiter {
+  private readonly logger = new Logger(OutboundRateLimiter.name);
+  private readonly counters: RateLimitCounters = {
+    waits: 0,
+    liveRefusals: 0,
+    backgroundRefusals: 0,
+    storeErrors: 0,
+  };
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RATE_LIMIT_STORES) private readonly stores: RateLimitStores,
+    @Inject(MOMO_SLEEPER) private readonly sleep: Sleeper,
+  ) {}
+
+  /** Takes one call's worth of budget, or throws RATE_LIMITED. */
+  async acquire(request: BudgetRequest): Promise<void> {
+    const key = `${request.accountId}:${request.product}`;
+    if ((request.priority ?? 'live') === 'background') return this.acquireBackground(key);
+    const maxWaitMs = this.config.momo.rateLimit.maxWaitMs;
+    let waitedMs = 0;
+    for (;;) {
+      const attempt = await this.take(this.stores.total, key);
+      if (attempt.granted) return;
+      if (waitedMs + attempt.msBeforeNext > maxWaitMs) {
+        this.counters.liveRefusals++;
+        throw this.refused(attempt.msBeforeNext);
+      }
+      this.counters.waits++;
+      waitedMs += attempt.msBeforeNext;
+      await this.sleep(attempt.msBeforeNext);
+    }
+  }
+
+  getCounters(): RateLimitCounters {
+    return { ...this.counters };
+  }
+
+  private async acquireBackground(key: string): Promise<void> {
+    const share = await this.take(this.stores.background, key);
+    if (!share.granted) {
+      this.counters.backgroundRefusals++;
+      throw this.refused(share.msBeforeNext);
+    }
+    const total = await this.take(this.stores.total, key);
+    if (!total.granted) {
+      // Give the share back: this call did not happen.
+      await this.stores.background.reward(key, 1).catch(() => undefined);
+      this.counters.backgroundRefusals++;
+      throw this.refused(total.msBeforeNext);
+    }
+  }
+
+  private async take(limiter: BudgetLimiter, key: string): Promise<Attempt> {
+    try {
+      await limiter.consume(key, 1);
+      return { granted: true };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        // rate-limiter-flexible reports -1 or 0 when it cannot tell; assume a short wait.
+        return { granted: false, msBeforeNext: err.msBeforeNext > 0 ? err.msBeforeNext : 1000 };
+      }
+      this.counters.storeErrors++;
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'Outbound rate limit unavailable; calling MTN without it',
+      );
+      return { granted: true };
+    }
+  }
+
+  private refused(msBeforeNext: number): DomainError {
+    return new DomainError(
+      'RATE_LIMITED',
+      'The MTN call budget for this minute is used up; try again shortly',
+      {
+        retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+      },
+    );
+  }
+}
