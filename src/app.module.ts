@@ -9,6 +9,9 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { loggerOptions } from './common/logging/logger.options';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { CollectionModule } from './collection/collection.module';
+import { DisbursementModule } from './disbursement/disbursement.module';
+import { RemittanceModule } from './remittance/remittance.module';
 
 /** Wires the modules; global pipe and filter are registered once here. */
 @Module({})
@@ -22,6 +25,9 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DatabaseModule,
         HealthModule,
+        CollectionModule,
+        DisbursementModule,
+        RemittanceModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,6 +1,9 @@
 import type { AppConfig } from '../config/app-config';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrations } from '../database/migrate';
+import { startEmulator } from '../emulator/emulator';
+import { provisionSandboxUser } from '../emulator/provision';
+import { PRODUCTS } from '../common/product';
 
 export interface EmbeddedDefaults {
   config: AppConfig;
@@ -30,6 +33,10 @@ export async function startEmbeddedDefaults(config: AppConfig): Promise<Embedded
       resolved = { ...resolved, database: { ...resolved.database, url } };
       banner.push(`embedded PostgreSQL on 127.0.0.1:${config.database.embedded.port} (data in ${pg.dataDir}; ${applied.length} migration(s) applied)`);
     }
+    const mtnConfigured = config.momo.baseUrl !== undefined || Object.keys(config.momo.credentials).length > 0 || config.momo.accountsFile !== undefined;
+    if (!mtnConfigured) {
+      resolved = await withEmulator(resolved, stops, banner);
+    }
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
@@ -40,5 +47,25 @@ export async function startEmbeddedDefaults(config: AppConfig): Promise<Embedded
     stop: async () => {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * Starts the MoMo sandbox emulator and provisions an API user on it over HTTP, exactly as one is
+ * provisioned on MTN's sandbox, for the callback host this gateway announces. The gateway then
+ * reaches it only over HTTP, like the real MTN.
+ */
+async function withEmulator(config: AppConfig, stops: Array<() => Promise<void>>, banner: string[]): Promise<AppConfig> {
+  const emulator = await startEmulator({ port: config.emulator.port }).catch(() => startEmulator({ port: 0 }));
+  stops.push(() => emulator.stop());
+  const callbackHost = new URL(config.momo.callbackBaseUrl).hostname;
+  const user = await provisionSandboxUser({ baseUrl: emulator.url, subscriptionKey: emulator.subscriptionKeys.collection, callbackHost });
+  const credentials = Object.fromEntries(
+    PRODUCTS.map((p) => [p, { subscriptionKey: emulator.subscriptionKeys[p], apiUser: user.apiUser, apiKey: user.apiKey }]),
+  );
+  banner.push(`MoMo sandbox emulator on ${emulator.url} (API user ${user.apiUser}, callbacks to ${callbackHost})`);
+  return {
+    ...config,
+    momo: { ...config.momo, environment: 'sandbox', baseUrl: emulator.url, targetEnvironment: 'sandbox', credentials },
   };
 }

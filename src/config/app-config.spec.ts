@@ -17,7 +17,7 @@ describe('loadConfig', () => {
     expect(c.momo.breaker).toEqual({ failureThreshold: 5, openSeconds: 60 });
     expect(c.momo.retry).toEqual({ maxAttempts: 3, baseDelayMs: 2000 });
     expect(c.momo.rateLimit.requestsPerMinute).toBe(600);
-    expect(c.polling).toEqual({ intervalMs: 5000, maxAttempts: 12 });
+    expect(c.polling).toEqual({ enabled: true, intervalMs: 5000, maxAttempts: 12 });
   });
 
   it('names the variable when a value is wrong', () => {

@@ -38,7 +38,7 @@ export interface AppConfig {
     retry: { maxAttempts: number; baseDelayMs: number };
     rateLimit: { requestsPerMinute: number; maxWaitMs: number; backgroundPercent: number };
   };
-  polling: { intervalMs: number; maxAttempts: number };
+  polling: { enabled: boolean; intervalMs: number; maxAttempts: number };
   emulator: { port: number };
 }
 
@@ -161,6 +161,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     polling: {
+      enabled: bool(env.POLL_ENABLED, true),
       intervalMs: env.POLL_INTERVAL_MS ?? 5_000,
       maxAttempts: env.POLL_MAX_ATTEMPTS ?? 12,
     },

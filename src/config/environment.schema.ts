@@ -120,6 +120,9 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
   MTN_MOMO_RATE_LIMIT_BACKGROUND_PERCENT?: number;
 
+  @IsOptional() @IsBooleanString()
+  POLL_ENABLED?: string;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(3600000)
   POLL_INTERVAL_MS?: number;
 

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerSandboxProvision } from './sandbox-provision.command';
+
+/**
+ * `npm run cli -- <command>`: operator commands. Each command lives in its own file and registers
+ * itself here.
+ */
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('momo-gateway')
+    .description('momo-gateway operator commands')
+    .showHelpAfterError()
+    .exitOverride();
+  registerSandboxProvision(program);
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((err: unknown) => {
+  const code = (err as { exitCode?: unknown }).exitCode;
+  if (typeof code === 'number') process.exit(code);
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

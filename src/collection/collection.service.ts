@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { PaymentInitiationService, type InitiationResult } from '../payments/payment-initiation.service';
+import type { RequestToPayDto } from './dto/request-to-pay.dto';
+
+@Injectable()
+export class CollectionService {
+  constructor(private readonly payments: PaymentInitiationService) {}
+
+  requestToPay(request: RequestToPayDto, idempotencyKey?: string): Promise<InitiationResult> {
+    return this.payments.initiate({ product: 'collection', operation: 'requestToPay', request, idempotencyKey });
+  }
+
+  requestToWithdraw(request: RequestToPayDto, idempotencyKey?: string): Promise<InitiationResult> {
+    return this.payments.initiate({ product: 'collection', operation: 'requestToWithdraw', request, idempotencyKey });
+  }
+}

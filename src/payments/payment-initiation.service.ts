@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import type { Product } from '../common/product';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MomoAccountsService } from '../momo/accounts/momo-accounts.service';
+import { MomoClient } from '../momo/client/momo-client';
+import { CountryRulesService } from '../momo/country-rules/country-rules.service';
+import { DailyLimitService } from '../momo/country-rules/daily-limit.service';
+import type { CountryCode } from '../momo/country-rules/countries';
+import type { OperationsByProduct } from '../momo/momo.types';
+import type { MomoTransaction } from '../transactions/momo-transaction.entity';
+import { TransactionsService } from '../transactions/transactions.service';
+import { mayHaveReachedMtn } from './acceptance';
+import { callbackUrlFor } from './callback-url';
+import { mtnRequestBody } from './mtn-request-body';
+import { StatusSyncService } from './status-sync.service';
+import type { PaymentRequestDto } from './dto/payment-request.dto';
+
+export type Initiation = {
+  [P in Product]: { product: P; operation: Exclude<OperationsByProduct[P], 'refund'> };
+}[Product] & {
+  request: PaymentRequestDto;
+  idempotencyKey?: string;
+  /** Cash transfer: the sender's details, passed to MTN as they are. */
+  extraMtnFields?: Record<string, string>;
+};
+
+export interface RefundInitiation {
+  collectionId: string;
+  /** Unset: whatever is left to refund of the collection. */
+  amount?: string;
+  externalId: string;
+  payerMessage?: string;
+  payeeNote?: string;
+  idempotencyKey?: string;
+}
+
+export interface InitiationResult {
+  transaction: MomoTransaction;
+  /** An earlier identical request's transaction, returned without calling MTN again. */
+  replayed: boolean;
+}
+
+/**
+ * The one way money starts to move: check the request against the country's rules, commit the
+ * PENDING row (reference id chosen, daily limit reserved) before MTN is called, then ask MTN.
+ * A request MTN certainly did not take is stored FAILED with its reason and the error is
+ * answered; one that may have reached MTN stays PENDING and polling settles it.
+ */
+@Injectable()
+export class PaymentInitiationService {
+  private readonly logger = new Logger(PaymentInitiationService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rules: CountryRulesService,
+    private readonly dailyLimit: DailyLimitService,
+    private readonly accounts: MomoAccountsService,
+    private readonly transactions: TransactionsService,
+    private readonly momo: MomoClient,
+    private readonly statusSync: StatusSyncService,
+  ) {}
+
+  async initiate(init: Initiation): Promise<InitiationResult> {
+    const { product, operation, request } = init;
+    const { msisdn, country } = this.rules.normaliseMsisdn(request.phoneNumber, request.country, { field: 'phoneNumber' });
+    const checked = this.rules.checkAmount({ country, currency: request.currency, amount: request.amount, kycLevel: request.kycLevel, product });
+    const { account } = this.accounts.resolve(country, product);
+    const mtnCurrency = this.rules.mtnCurrencyFor(country);
+
+    const created = await this.transactions.createPending(
+      {
+        product,
+        operation,
+        amount: checked.amount,
+        currency: checked.currency,
+        country,
+        msisdn,
+        externalId: request.externalId,
+        idempotencyKey: init.idempotencyKey,
+        request: { ...request, ...(init.extraMtnFields ?? {}) },
+        payerMessage: request.payerMessage,
+        payeeNote: request.payeeNote,
+        kycLevel: checked.kycLevel,
+        mtnCurrency,
+        accountId: account.id,
+      },
+      {
+        beforeInsert: async (manager) => {
+          await this.dailyLimit.reserve({ msisdn, country, product, currency: checked.currency, amountMinor: checked.minor, kycLevel: checked.kycLevel }, manager);
+        },
+      },
+    );
+    if (created.replayed) return { transaction: created.transaction, replayed: true };
+
+    const body = mtnRequestBody({
+      operation,
+      amount: checked.amount,
+      mtnCurrency,
+      externalId: request.externalId,
+      msisdn,
+      payerMessage: request.payerMessage,
+      payeeNote: request.payeeNote,
+      cashTransfer: init.extraMtnFields,
+    });
+    return { transaction: await this.submit(created.transaction, created.callbackToken, body), replayed: false };
+  }
+
+  async initiateRefund(init: RefundInitiation): Promise<InitiationResult> {
+    const refundable = await this.transactions.refundableAmount(init.collectionId);
+    const amount = init.amount ?? refundable.refundable;
+    const collection = await this.transactions.findById('collection', init.collectionId);
+    const { account } = this.accounts.resolve(collection.country as CountryCode, 'disbursement');
+    const created = await this.transactions.createPendingRefund({
+      parentId: init.collectionId,
+      amount,
+      currency: refundable.currency,
+      externalId: init.externalId,
+      idempotencyKey: init.idempotencyKey,
+      request: { collectionId: init.collectionId, amount: init.amount ?? null, externalId: init.externalId, payerMessage: init.payerMessage, payeeNote: init.payeeNote },
+      payerMessage: init.payerMessage,
+      payeeNote: init.payeeNote,
+      mtnCurrency: collection.mtnCurrency,
+      accountId: account.id,
+    });
+    if (created.replayed) return { transaction: created.transaction, replayed: true };
+    const t = created.transaction;
+    const body = mtnRequestBody({
+      operation: 'refund',
+      amount: t.amount,
+      mtnCurrency: t.mtnCurrency,
+      externalId: t.externalId,
+      msisdn: t.msisdn,
+      payerMessage: init.payerMessage,
+      payeeNote: init.payeeNote,
+      referenceIdToRefund: init.collectionId,
+    });
+    return { transaction: await this.submit(t, created.callbackToken, body), replayed: false };
+  }
+
+  private async submit(tx: MomoTransaction, callbackToken: string, body: Record<string, unknown>): Promise<MomoTransaction> {
+    const product = tx.product;
+    const call = {
+      product,
+      operation: tx.operation,
+      country: tx.country as CountryCode,
+      referenceId: tx.id,
+      body,
+      callbackUrl: callbackUrlFor(this.config.momo.callbackBaseUrl, product, tx.id, callbackToken),
+    } as Parameters<MomoClient['create']>[0];
+    try {
+      const result = await this.momo.create(call);
+      const accepted = await this.transactions.markAccepted(tx.id, this.nextPollAt());
+      if (result.status && result.status.status !== 'PENDING') {
+        return (await this.statusSync.apply(accepted, result.status, 'api')).transaction;
+      }
+      return accepted;
+    } catch (error) {
+      if (mayHaveReachedMtn(error)) {
+        // MTN may hold it under this reference id: keep it PENDING and let polling find out.
+        this.logger.warn(
+          { product, operation: tx.operation, referenceId: tx.id, code: error instanceof DomainError ? error.code : 'UNKNOWN' },
+          'create outcome unknown; left PENDING for polling',
+        );
+        return this.transactions.markAccepted(tx.id, this.nextPollAt());
+      }
+      const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+      await this.transactions.failBeforeAcceptance(
+        tx.id,
+        { reason: code, reasonMessage: error instanceof Error ? error.message : null },
+        { onFinal: (manager, t) => this.statusSync.releaseDailyLimit(manager, t) },
+      );
+      throw withTransactionId(error, tx.id);
+    }
+  }
+
+  private nextPollAt(): Date {
+    return new Date(Date.now() + this.config.polling.intervalMs);
+  }
+}
+
+/** The caller learns which stored (FAILED) transaction the refusal belongs to. */
+function withTransactionId(error: unknown, id: string): unknown {
+  if (!(error instanceof DomainError)) return error;
+  return new DomainError(error.code, error.message, {
+    details: [...(error.details ?? []), { message: 'stored as FAILED', transactionId: id }],
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
+}
+
