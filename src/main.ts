@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import type * as CreateAppModule from './bootstrap/create-app';
+import type * as EmbeddedDefaultsModule from './bootstrap/embedded-defaults';
 import { ConfigError, loadConfig, loadDotEnvFile, type AppConfig } from './config/app-config';
-import { createApp } from './bootstrap/create-app';
-import { startEmbeddedDefaults } from './bootstrap/embedded-defaults';
+import { startTracing } from './observability/tracing';
 
 /**
  * Start-up: validate the configuration, bring up the embedded defaults (PostgreSQL, the MoMo
@@ -20,6 +21,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+
+  // Tracing first, and the application only then: its instrumentations patch http and pg as
+  // they load (docs/observability.md). Off without OTEL_EXPORTER_OTLP_ENDPOINT.
+  const tracing = startTracing(config.observability.tracing);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded after tracing on purpose */
+  const { createApp } = require('./bootstrap/create-app') as typeof CreateAppModule;
+  const { startEmbeddedDefaults } = require('./bootstrap/embedded-defaults') as typeof EmbeddedDefaultsModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 
   const defaults = await startEmbeddedDefaults(config);
   let app;
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
       .close()
       .catch((err: unknown) => process.stderr.write(`error while closing: ${String(err)}\n`))
       .then(() => defaults.stop())
+      .then(() => tracing.shutdown())
       .finally(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);

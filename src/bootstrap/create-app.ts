@@ -5,6 +5,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../common/http/request-id';
+import { HttpMetricsHook } from '../observability/http-metrics.hook';
 import { setupOpenApi } from './openapi';
 
 /**
@@ -32,6 +33,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('X-Request-Id', requestIdOf(request.raw));
     done(null, payload);
   });
+  // Request metrics by route pattern, and the tracing server span named after it (docs/observability.md).
+  app.get(HttpMetricsHook).attach(fastify);
   // Errors Fastify raises before a route runs (malformed JSON, wrong content type, body too large)
   // reach Nest's own Fastify error handler, which routes them through the global DomainErrorFilter.
 

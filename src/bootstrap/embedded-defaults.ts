@@ -1,4 +1,6 @@
 import type { AppConfig } from '../config/app-config';
+import { withApiKeyStore } from '../auth/api-key.database';
+import { ensureDevelopmentKey } from '../auth/development-key';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrations } from '../database/migrate';
 import { startEmulator } from '../emulator/emulator';
@@ -11,7 +13,8 @@ export interface EmbeddedDefaults {
   stop(): Promise<void>;
 }
 
-const DATABASE_NAME = 'momo_gateway';
+/** The database `npm start` (and the CLI, when DATABASE_URL is unset) uses on the embedded server. */
+export const EMBEDDED_DATABASE_NAME = 'momo_gateway';
 
 /**
  * What `npm start` brings up by itself when nothing is configured: a real PostgreSQL (data kept in
@@ -22,21 +25,25 @@ export async function startEmbeddedDefaults(config: AppConfig): Promise<Embedded
   const stops: Array<() => Promise<void>> = [];
   const banner: string[] = [];
   let resolved: AppConfig = config;
+  let keyBanner: string[] = [];
   try {
     if (!config.database.url) {
       const pg = new EmbeddedPostgres({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
       await pg.start();
       stops.push(() => pg.stop());
-      await pg.createDatabase(DATABASE_NAME);
-      const url = pg.url(DATABASE_NAME);
+      await pg.createDatabase(EMBEDDED_DATABASE_NAME);
+      const url = pg.url(EMBEDDED_DATABASE_NAME);
       const applied = await runMigrations(url);
       resolved = { ...resolved, database: { ...resolved.database, url } };
       banner.push(`embedded PostgreSQL on 127.0.0.1:${config.database.embedded.port} (data in ${pg.dataDir}; ${applied.length} migration(s) applied)`);
+      // A development key on the embedded database only: a configured database never gets one.
+      keyBanner = await withApiKeyStore(url, ensureDevelopmentKey);
     }
     const mtnConfigured = config.momo.baseUrl !== undefined || Object.keys(config.momo.credentials).length > 0 || config.momo.accountsFile !== undefined;
     if (!mtnConfigured) {
       resolved = await withEmulator(resolved, stops, banner);
     }
+    banner.push(...keyBanner);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;

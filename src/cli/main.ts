@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerApiKeyCommands } from './api-key.command';
+import { registerReconcile } from './reconcile.command';
 import { registerSandboxProvision } from './sandbox-provision.command';
 
 /**
@@ -12,6 +14,8 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   registerSandboxProvision(program);
+  registerReconcile(program);
+  registerApiKeyCommands(program);
   await program.parseAsync(argv);
 }
 

@@ -6,11 +6,11 @@ import type { RequestToPayDto } from './dto/request-to-pay.dto';
 export class CollectionService {
   constructor(private readonly payments: PaymentInitiationService) {}
 
-  requestToPay(request: RequestToPayDto, idempotencyKey?: string): Promise<InitiationResult> {
-    return this.payments.initiate({ product: 'collection', operation: 'requestToPay', request, idempotencyKey });
+  requestToPay(request: RequestToPayDto, idempotencyKey?: string, apiKeyId?: string): Promise<InitiationResult> {
+    return this.payments.initiate({ product: 'collection', operation: 'requestToPay', request, idempotencyKey, apiKeyId });
   }
 
-  requestToWithdraw(request: RequestToPayDto, idempotencyKey?: string): Promise<InitiationResult> {
-    return this.payments.initiate({ product: 'collection', operation: 'requestToWithdraw', request, idempotencyKey });
+  requestToWithdraw(request: RequestToPayDto, idempotencyKey?: string, apiKeyId?: string): Promise<InitiationResult> {
+    return this.payments.initiate({ product: 'collection', operation: 'requestToWithdraw', request, idempotencyKey, apiKeyId });
   }
 }

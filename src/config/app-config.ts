@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { validateCronExpression } from 'cron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCTS, type Product } from '../common/product';
@@ -39,7 +40,78 @@ export interface AppConfig {
     rateLimit: { requestsPerMinute: number; maxWaitMs: number; backgroundPercent: number };
   };
   polling: { enabled: boolean; intervalMs: number; maxAttempts: number };
+  notifications: {
+    /** This replica delivers the notification outbox (any number may: each row goes out once). */
+    enabled: boolean;
+    /** Pause between delivery rounds. */
+    intervalMs: number;
+    /** Per POST to a consumer's endpoint. */
+    timeoutMs: number;
+  };
+  reconciliation: {
+    /** This replica starts the scheduled runs (every replica may: a slot runs once). */
+    scheduleEnabled: boolean;
+    /** Cron (UTC) of the stale-PENDING run. */
+    stalePendingCron: string;
+    /** Cron (UTC) of the daily run over the previous UTC day. */
+    dailyCron: string;
+    /** A PENDING transaction older than this is checked by the stale-PENDING run. */
+    pendingThresholdSeconds: number;
+    /** MTN's 404 for a transaction younger than this means "not known yet", not "missing". */
+    notFoundGraceSeconds: number;
+    /** Close a PENDING transaction MTN does not know (after the grace) as FAILED NOT_FOUND_AT_MTN. */
+    failMissingPending: boolean;
+    /** A RUNNING run whose heartbeat is older than this belongs to a dead replica. */
+    heartbeatTimeoutSeconds: number;
+    /** How often a dead replica's run is resumed before it is closed as ABANDONED. */
+    maxResumes: number;
+    /** MTN status calls in flight at once per run. */
+    concurrency: number;
+  };
   emulator: { port: number };
+  observability: {
+    metrics: {
+      /** How long the PENDING counts behind the metrics are reused between scrapes; 0: every scrape queries. */
+      pendingCacheMs: number;
+    };
+    readiness: {
+      /** Readiness also requires that each configured MTN product can get a token. */
+      tokenCheck: boolean;
+      /** How long a token check result is reused; 0: every probe checks (a cached token still counts). */
+      tokenCheckTtlMs: number;
+    };
+    tracing: TracingSettings;
+  };
+  auth: {
+    /** How long a looked-up API key (or its revocation) is remembered; 0: every request reads the database. */
+    keyCacheTtlSeconds: number;
+    /** Requests per minute per API key unless the key has its own limit; shared by all replicas. */
+    defaultRateLimitPerMinute: number;
+    /** `/metrics` answers without a key (else it needs the `metrics:read` scope). */
+    metricsPublic: boolean;
+  };
+}
+
+export type TracesSampler =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+/** OpenTelemetry tracing, from the standard `OTEL_*` variables (docs/observability.md). */
+export interface TracingSettings {
+  /** OTLP/HTTP traces URL; unset: tracing is off and no SDK is started. */
+  tracesUrl?: string;
+  /** Sent with every export (e.g. a collector's API key); never logged. */
+  headers: Record<string, string>;
+  serviceName: string;
+  /** `deployment.environment.name` (NODE_ENV). */
+  environment: string;
+  sampler: TracesSampler;
+  /** The ratio of the `*traceidratio` samplers (0 to 1). */
+  samplerRatio: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -63,6 +135,38 @@ function describe(errors: ValidationError[]): string {
 
 function bool(value: string | undefined, fallback: boolean): boolean {
   return value === undefined ? fallback : value === 'true' || value === '1';
+}
+
+/** A cron expression the scheduler will accept, or a ConfigError naming the variable. */
+function cronSetting(value: string | undefined, fallback: string, name: string): string {
+  const expression = value ?? fallback;
+  const check = validateCronExpression(expression);
+  if (!check.valid) throw new ConfigError(`Invalid configuration: ${name}: not a valid cron expression (${check.error?.message ?? 'unparsable'})`);
+  return expression;
+}
+
+/** `OTEL_EXPORTER_OTLP_HEADERS`: `key=value` pairs separated by commas, values URL-encoded. */
+function otlpHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    const name = pair.slice(0, at).trim();
+    try {
+      headers[name] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw new ConfigError('Invalid configuration: OTEL_EXPORTER_OTLP_HEADERS: a value is not URL-encoded');
+    }
+  }
+  return headers;
+}
+
+/** The traces URL: the signal-specific variable as given, else `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+function otlpTracesUrl(env: EnvironmentVariables): string | undefined {
+  if (bool(env.OTEL_SDK_DISABLED, false)) return undefined;
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+  return undefined;
 }
 
 function credentialsFor(env: EnvironmentVariables, product: Product): MomoCredentials | undefined {
@@ -165,7 +269,43 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: env.POLL_INTERVAL_MS ?? 5_000,
       maxAttempts: env.POLL_MAX_ATTEMPTS ?? 12,
     },
+    notifications: {
+      enabled: bool(env.NOTIFICATIONS_ENABLED, true),
+      intervalMs: env.NOTIFICATIONS_INTERVAL_MS ?? 1_000,
+      timeoutMs: env.NOTIFICATIONS_TIMEOUT_MS ?? 5_000,
+    },
+    reconciliation: {
+      scheduleEnabled: bool(env.RECONCILIATION_SCHEDULE_ENABLED, true),
+      stalePendingCron: cronSetting(env.RECONCILIATION_STALE_PENDING_CRON, '*/15 * * * *', 'RECONCILIATION_STALE_PENDING_CRON'),
+      dailyCron: cronSetting(env.RECONCILIATION_DAILY_CRON, '30 0 * * *', 'RECONCILIATION_DAILY_CRON'),
+      pendingThresholdSeconds: env.RECONCILIATION_PENDING_THRESHOLD_SECONDS ?? 300,
+      notFoundGraceSeconds: env.RECONCILIATION_NOT_FOUND_GRACE_SECONDS ?? 600,
+      failMissingPending: bool(env.RECONCILIATION_FAIL_MISSING_PENDING, true),
+      heartbeatTimeoutSeconds: env.RECONCILIATION_HEARTBEAT_TIMEOUT_SECONDS ?? 120,
+      maxResumes: env.RECONCILIATION_MAX_RESUMES ?? 3,
+      concurrency: env.RECONCILIATION_CONCURRENCY ?? 4,
+    },
     emulator: { port: env.MOMO_EMULATOR_PORT ?? 8090 },
+    observability: {
+      metrics: { pendingCacheMs: (env.METRICS_PENDING_CACHE_SECONDS ?? 5) * 1000 },
+      readiness: {
+        tokenCheck: bool(env.HEALTH_TOKEN_CHECK, true),
+        tokenCheckTtlMs: (env.HEALTH_TOKEN_CHECK_TTL_SECONDS ?? 30) * 1000,
+      },
+      tracing: {
+        tracesUrl: otlpTracesUrl(env),
+        headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+        serviceName: env.OTEL_SERVICE_NAME ?? 'momo-gateway',
+        environment: nodeEnv,
+        sampler: (env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on') as TracesSampler,
+        samplerRatio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
+      },
+    },
+    auth: {
+      keyCacheTtlSeconds: env.API_KEY_CACHE_TTL_SECONDS ?? 30,
+      defaultRateLimitPerMinute: env.API_KEY_RATE_LIMIT_PER_MINUTE ?? 1200,
+      metricsPublic: bool(env.METRICS_PUBLIC, true),
+    },
   };
 }
 

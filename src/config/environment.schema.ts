@@ -4,6 +4,7 @@ import {
   IsBooleanString,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -131,4 +132,79 @@ export class EnvironmentVariables {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   MOMO_EMULATOR_PORT?: number;
+
+  @IsOptional() @IsBooleanString()
+  NOTIFICATIONS_ENABLED?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(3600000)
+  NOTIFICATIONS_INTERVAL_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(60000)
+  NOTIFICATIONS_TIMEOUT_MS?: number;
+
+  @IsOptional() @IsBooleanString()
+  RECONCILIATION_SCHEDULE_ENABLED?: string;
+
+  @IsOptional() @Matches(/^\S+( \S+){4,5}$/, { message: 'must be a cron expression of 5 or 6 fields, e.g. */15 * * * *' })
+  RECONCILIATION_STALE_PENDING_CRON?: string;
+
+  @IsOptional() @Matches(/^\S+( \S+){4,5}$/, { message: 'must be a cron expression of 5 or 6 fields, e.g. 30 0 * * *' })
+  RECONCILIATION_DAILY_CRON?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(604800)
+  RECONCILIATION_PENDING_THRESHOLD_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(604800)
+  RECONCILIATION_NOT_FOUND_GRACE_SECONDS?: number;
+
+  @IsOptional() @IsBooleanString()
+  RECONCILIATION_FAIL_MISSING_PENDING?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86400)
+  RECONCILIATION_HEARTBEAT_TIMEOUT_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  RECONCILIATION_MAX_RESUMES?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(32)
+  RECONCILIATION_CONCURRENCY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  API_KEY_CACHE_TTL_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000000)
+  API_KEY_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional() @IsBooleanString()
+  METRICS_PUBLIC?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  METRICS_PENDING_CACHE_SECONDS?: number;
+
+  @IsOptional() @IsBooleanString()
+  HEALTH_TOKEN_CHECK?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  HEALTH_TOKEN_CHECK_TTL_SECONDS?: number;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsOptional() @Matches(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, { message: 'must be key=value pairs separated by commas' })
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  OTEL_SERVICE_NAME?: string;
+
+  @IsOptional() @IsIn(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+  OTEL_TRACES_SAMPLER?: string;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  OTEL_TRACES_SAMPLER_ARG?: number;
+
+  @IsOptional() @IsBooleanString()
+  OTEL_SDK_DISABLED?: string;
 }

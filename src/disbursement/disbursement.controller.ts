@@ -12,6 +12,8 @@ import { TransactionView } from '../transactions/transaction.view';
 import { DisbursementService } from './disbursement.service';
 import { RefundDto } from './dto/refund.dto';
 import { TransferDto } from './dto/transfer.dto';
+import { CurrentApiKey, RequireScope } from '../auth/auth.decorators';
+import type { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 
 @ApiTags('disbursements')
 @Controller('v1/disbursements')
@@ -21,33 +23,37 @@ export class DisbursementController {
     private readonly queries: PaymentQueriesService,
   ) {}
 
+  @RequireScope('disbursement:write')
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Transfer: pay a customer from the disbursement account' })
   @ApiAcceptedResponse({ type: TransactionView })
   @ApiPaymentResponses()
-  async transfer(@Body() body: TransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransactionView> {
-    return replied(reply, await this.disbursements.transfer(body, idempotencyKeyOf(key)));
+  async transfer(@Body() body: TransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply, @CurrentApiKey() apiKey: AuthenticatedApiKey): Promise<TransactionView> {
+    return replied(reply, await this.disbursements.transfer(body, idempotencyKeyOf(key), apiKey.id));
   }
 
+  @RequireScope('disbursement:write')
   @Post('deposits')
   @HttpCode(202)
   @ApiOperation({ summary: "Deposit into a customer's wallet (MTN v2)" })
   @ApiAcceptedResponse({ type: TransactionView })
   @ApiPaymentResponses()
-  async deposit(@Body() body: TransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransactionView> {
-    return replied(reply, await this.disbursements.deposit(body, idempotencyKeyOf(key)));
+  async deposit(@Body() body: TransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply, @CurrentApiKey() apiKey: AuthenticatedApiKey): Promise<TransactionView> {
+    return replied(reply, await this.disbursements.deposit(body, idempotencyKeyOf(key), apiKey.id));
   }
 
+  @RequireScope('disbursement:write')
   @Post('refunds')
   @HttpCode(202)
   @ApiOperation({ summary: 'Refund a SUCCESSFUL collection to its payer, never more than was collected in all' })
   @ApiAcceptedResponse({ type: TransactionView })
   @ApiPaymentResponses()
-  async refund(@Body() body: RefundDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransactionView> {
-    return replied(reply, await this.disbursements.refund(body, idempotencyKeyOf(key)));
+  async refund(@Body() body: RefundDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply, @CurrentApiKey() apiKey: AuthenticatedApiKey): Promise<TransactionView> {
+    return replied(reply, await this.disbursements.refund(body, idempotencyKeyOf(key), apiKey.id));
   }
 
+  @RequireScope('disbursement:read')
   @Get()
   @ApiOperation({ summary: 'List disbursements (transfers, deposits, refunds), newest first' })
   @ApiOkResponse({ type: TransactionPageDto })
@@ -55,6 +61,7 @@ export class DisbursementController {
     return this.queries.list('disbursement', query);
   }
 
+  @RequireScope('disbursement:read')
   @Get('balance')
   @ApiOperation({ summary: "The disbursement account's balance in a market" })
   @ApiOkResponse({ type: BalanceDto })
@@ -62,6 +69,7 @@ export class DisbursementController {
     return this.queries.balance('disbursement', query.country, query.currency);
   }
 
+  @RequireScope('disbursement:read')
   @Get('account-holders/:phoneNumber')
   @ApiOperation({ summary: 'Is this number an active MoMo account, and whose (where MTN offers it)' })
   @ApiOkResponse({ type: AccountHolderDto })
@@ -69,6 +77,7 @@ export class DisbursementController {
     return this.queries.accountHolder('disbursement', phoneNumber, query.country);
   }
 
+  @RequireScope('disbursement:read')
   @Get(':id')
   @ApiOperation({ summary: 'One disbursement by id (the X-Reference-Id sent to MTN)' })
   @ApiOkResponse({ type: TransactionView })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { withTimeout } from './with-timeout';
 
 /** The database answers, and every migration the code knows is applied. */
 @Injectable()
@@ -21,12 +22,4 @@ export class DatabaseHealthIndicator {
       return indicator.down({ message: err instanceof Error ? err.message : 'unreachable' });
     }
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

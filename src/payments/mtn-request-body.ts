@@ -35,6 +35,7 @@ export function mtnRequestBody(input: MtnBodyInput): Record<string, unknown> {
     case 'refund':
       return { ...common, referenceIdToRefund: input.referenceIdToRefund };
     case 'cashTransfer':
-      return { ...common, payee: party, ...(input.cashTransfer ?? {}) };
+      // The sender's details first: they can never replace the amount, currency or payee.
+      return { ...(input.cashTransfer ?? {}), ...common, payee: party };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
+import { Money } from '../common/money';
 import type { Product } from '../common/product';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MomoAccountsService } from '../momo/accounts/momo-accounts.service';
@@ -9,6 +10,7 @@ import { DailyLimitService } from '../momo/country-rules/daily-limit.service';
 import type { CountryCode } from '../momo/country-rules/countries';
 import type { OperationsByProduct } from '../momo/momo.types';
 import type { MomoTransaction } from '../transactions/momo-transaction.entity';
+import type { RefundableAmount } from '../transactions/transaction.inputs';
 import { TransactionsService } from '../transactions/transactions.service';
 import { mayHaveReachedMtn } from './acceptance';
 import { callbackUrlFor } from './callback-url';
@@ -21,8 +23,16 @@ export type Initiation = {
 }[Product] & {
   request: PaymentRequestDto;
   idempotencyKey?: string;
+  /** The API key of the request: its notification endpoints are told of the final status. */
+  apiKeyId?: string;
   /** Cash transfer: the sender's details, passed to MTN as they are. */
   extraMtnFields?: Record<string, string>;
+  /**
+   * Transfer, deposit: first ask MTN whether the payee is an active account (PAYEE_NOT_FOUND,
+   * nothing stored otherwise). Done once the request has passed every rule, so a request we refuse
+   * anyway costs no MTN call.
+   */
+  checkPayee?: boolean;
 };
 
 export interface RefundInitiation {
@@ -33,6 +43,8 @@ export interface RefundInitiation {
   payerMessage?: string;
   payeeNote?: string;
   idempotencyKey?: string;
+  /** The API key of the request: its notification endpoints are told of the final status. */
+  apiKeyId?: string;
 }
 
 export interface InitiationResult {
@@ -65,8 +77,9 @@ export class PaymentInitiationService {
     const { product, operation, request } = init;
     const { msisdn, country } = this.rules.normaliseMsisdn(request.phoneNumber, request.country, { field: 'phoneNumber' });
     const checked = this.rules.checkAmount({ country, currency: request.currency, amount: request.amount, kycLevel: request.kycLevel, product });
-    const { account } = this.accounts.resolve(country, product);
+    const { account } = this.accounts.resolve(country, product, request.country ? 'country' : 'phoneNumber');
     const mtnCurrency = this.rules.mtnCurrencyFor(country);
+    if (init.checkPayee) await this.assertPayeeActive(product, country, msisdn);
 
     const created = await this.transactions.createPending(
       {
@@ -84,6 +97,7 @@ export class PaymentInitiationService {
         kycLevel: checked.kycLevel,
         mtnCurrency,
         accountId: account.id,
+        apiKeyId: init.apiKeyId,
       },
       {
         beforeInsert: async (manager) => {
@@ -108,9 +122,9 @@ export class PaymentInitiationService {
 
   async initiateRefund(init: RefundInitiation): Promise<InitiationResult> {
     const refundable = await this.transactions.refundableAmount(init.collectionId);
-    const amount = init.amount ?? refundable.refundable;
+    const amount = init.amount ?? defaultRefundAmount(refundable);
     const collection = await this.transactions.findById('collection', init.collectionId);
-    const { account } = this.accounts.resolve(collection.country as CountryCode, 'disbursement');
+    const { account } = this.accounts.resolve(collection.country as CountryCode, 'disbursement', 'collectionId');
     const created = await this.transactions.createPendingRefund({
       parentId: init.collectionId,
       amount,
@@ -122,6 +136,7 @@ export class PaymentInitiationService {
       payeeNote: init.payeeNote,
       mtnCurrency: collection.mtnCurrency,
       accountId: account.id,
+      apiKeyId: init.apiKeyId,
     });
     if (created.replayed) return { transaction: created.transaction, replayed: true };
     const t = created.transaction;
@@ -136,6 +151,14 @@ export class PaymentInitiationService {
       referenceIdToRefund: init.collectionId,
     });
     return { transaction: await this.submit(t, created.callbackToken, body), replayed: false };
+  }
+
+  private async assertPayeeActive(product: Product, country: CountryCode, msisdn: string): Promise<void> {
+    if (!(await this.momo.isAccountHolderActive({ product, country, msisdn }))) {
+      throw new DomainError('PAYEE_NOT_FOUND', 'The payee is not an active MoMo account', {
+        details: [{ field: 'phoneNumber', message: 'not an active MoMo account' }],
+      });
+    }
   }
 
   private async submit(tx: MomoTransaction, callbackToken: string, body: Record<string, unknown>): Promise<MomoTransaction> {
@@ -168,7 +191,7 @@ export class PaymentInitiationService {
       await this.transactions.failBeforeAcceptance(
         tx.id,
         { reason: code, reasonMessage: error instanceof Error ? error.message : null },
-        { onFinal: (manager, t) => this.statusSync.releaseDailyLimit(manager, t) },
+        this.statusSync.finalHooks(),
       );
       throw withTransactionId(error, tx.id);
     }
@@ -177,6 +200,16 @@ export class PaymentInitiationService {
   private nextPollAt(): Date {
     return new Date(Date.now() + this.config.polling.intervalMs);
   }
+}
+
+/**
+ * A refund without an amount takes what is left of the collection. When nothing is left (most
+ * often: this very request already took it, and this is its replay), the collected amount stands
+ * in: the amount is not part of the request's identity, so a replay is still recognised, and any
+ * other request is refused as exceeding the collection, instead of failing on a zero amount.
+ */
+function defaultRefundAmount(totals: RefundableAmount): string {
+  return Money.parse(totals.refundable, totals.currency, { allowZero: true }).isZero() ? totals.collected : totals.refundable;
 }
 
 /** The caller learns which stored (FAILED) transaction the refusal belongs to. */

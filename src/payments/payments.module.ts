@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MomoModule } from '../momo/momo.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { TransactionsModule } from '../transactions/transactions.module';
 import { PaymentInitiationService } from './payment-initiation.service';
 import { PaymentQueriesService } from './payment-queries.service';
@@ -13,7 +14,7 @@ import { WebhooksController } from './webhooks.controller';
  * callbacks and the poller. The product modules import this and stay thin.
  */
 @Module({
-  imports: [MomoModule, TransactionsModule],
+  imports: [MomoModule, TransactionsModule, NotificationsModule],
   controllers: [WebhooksController],
   providers: [PaymentInitiationService, PaymentQueriesService, StatusSyncService, TransactionPoller, WebhookService],
   exports: [PaymentInitiationService, PaymentQueriesService, StatusSyncService, TransactionPoller, WebhookService, MomoModule, TransactionsModule],

@@ -5,7 +5,8 @@ import { MomoClient } from '../momo/client/momo-client';
 import { DailyLimitService } from '../momo/country-rules/daily-limit.service';
 import type { CountryCode } from '../momo/country-rules/countries';
 import type { CallPriority, MomoStatus } from '../momo/momo.types';
-import type { ApplyStatusResult } from '../transactions/transaction.inputs';
+import { NotificationOutbox } from '../notifications/notification-outbox.service';
+import type { ApplyStatusResult, StatusHooks } from '../transactions/transaction.inputs';
 import type { EventSource } from '../transactions/transaction.types';
 import type { MomoTransaction } from '../transactions/momo-transaction.entity';
 import { TransactionsService } from '../transactions/transactions.service';
@@ -21,7 +22,22 @@ export class StatusSyncService {
     private readonly transactions: TransactionsService,
     private readonly momo: MomoClient,
     private readonly dailyLimit: DailyLimitService,
+    private readonly outbox: NotificationOutbox,
   ) {}
+
+  /**
+   * What must commit together with a final status, for every path that makes one (callbacks,
+   * polling, the create answer, a refusal before acceptance, reconciliation): the daily-limit
+   * release and the consumer's notification (written to the outbox, delivered later).
+   */
+  finalHooks(): StatusHooks {
+    return {
+      onFinal: async (manager, t) => {
+        await this.releaseDailyLimit(manager, t);
+        await this.outbox.enqueue(manager, t);
+      },
+    };
+  }
 
   /** Asks MTN for the status and applies it. Throws what MomoClient throws (404: not known yet). */
   async refresh(tx: MomoTransaction, source: EventSource, priority: CallPriority): Promise<ApplyStatusResult> {
@@ -47,7 +63,7 @@ export class StatusSyncService {
         reportedCurrency: status.currency ?? null,
         details: { mtnStatus: status.rawStatus },
       },
-      { onFinal: (manager, t) => this.releaseDailyLimit(manager, t) },
+      this.finalHooks(),
     );
   }
 

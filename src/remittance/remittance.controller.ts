@@ -12,6 +12,8 @@ import { TransactionView } from '../transactions/transaction.view';
 import { CashTransferDto } from './dto/cash-transfer.dto';
 import { RemittanceTransferDto } from './dto/remittance-transfer.dto';
 import { RemittanceService } from './remittance.service';
+import { CurrentApiKey, RequireScope } from '../auth/auth.decorators';
+import type { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 
 @ApiTags('remittances')
 @Controller('v1/remittances')
@@ -21,24 +23,27 @@ export class RemittanceController {
     private readonly queries: PaymentQueriesService,
   ) {}
 
+  @RequireScope('remittance:write')
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Cross-border transfer into a MoMo wallet' })
   @ApiAcceptedResponse({ type: TransactionView })
   @ApiPaymentResponses()
-  async transfer(@Body() body: RemittanceTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransactionView> {
-    return replied(reply, await this.remittances.transfer(body, idempotencyKeyOf(key)));
+  async transfer(@Body() body: RemittanceTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply, @CurrentApiKey() apiKey: AuthenticatedApiKey): Promise<TransactionView> {
+    return replied(reply, await this.remittances.transfer(body, idempotencyKeyOf(key), apiKey.id));
   }
 
+  @RequireScope('remittance:write')
   @Post('cash-transfers')
   @HttpCode(202)
   @ApiOperation({ summary: "Cross-border cash transfer with the sender's identity (MTN v2)" })
   @ApiAcceptedResponse({ type: TransactionView })
   @ApiPaymentResponses()
-  async cashTransfer(@Body() body: CashTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransactionView> {
-    return replied(reply, await this.remittances.cashTransfer(body, idempotencyKeyOf(key)));
+  async cashTransfer(@Body() body: CashTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply, @CurrentApiKey() apiKey: AuthenticatedApiKey): Promise<TransactionView> {
+    return replied(reply, await this.remittances.cashTransfer(body, idempotencyKeyOf(key), apiKey.id));
   }
 
+  @RequireScope('remittance:read')
   @Get()
   @ApiOperation({ summary: 'List remittances, newest first' })
   @ApiOkResponse({ type: TransactionPageDto })
@@ -46,6 +51,7 @@ export class RemittanceController {
     return this.queries.list('remittance', query);
   }
 
+  @RequireScope('remittance:read')
   @Get('balance')
   @ApiOperation({ summary: "The remittance account's balance in a market" })
   @ApiOkResponse({ type: BalanceDto })
@@ -53,6 +59,7 @@ export class RemittanceController {
     return this.queries.balance('remittance', query.country, query.currency);
   }
 
+  @RequireScope('remittance:read')
   @Get('account-holders/:phoneNumber')
   @ApiOperation({ summary: 'Is this number an active MoMo account, and whose (where MTN offers it)' })
   @ApiOkResponse({ type: AccountHolderDto })
@@ -60,6 +67,7 @@ export class RemittanceController {
     return this.queries.accountHolder('remittance', phoneNumber, query.country);
   }
 
+  @RequireScope('remittance:read')
   @Get(':id')
   @ApiOperation({ summary: 'One remittance by id (the X-Reference-Id sent to MTN)' })
   @ApiOkResponse({ type: TransactionView })

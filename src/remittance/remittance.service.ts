@@ -8,11 +8,11 @@ import type { RemittanceTransferDto } from './dto/remittance-transfer.dto';
 export class RemittanceService {
   constructor(private readonly payments: PaymentInitiationService) {}
 
-  transfer(request: RemittanceTransferDto, idempotencyKey?: string): Promise<InitiationResult> {
-    return this.payments.initiate({ product: 'remittance', operation: 'transfer', request, idempotencyKey });
+  transfer(request: RemittanceTransferDto, idempotencyKey?: string, apiKeyId?: string): Promise<InitiationResult> {
+    return this.payments.initiate({ product: 'remittance', operation: 'transfer', request, idempotencyKey, apiKeyId });
   }
 
-  cashTransfer(dto: CashTransferDto, idempotencyKey?: string): Promise<InitiationResult> {
+  cashTransfer(dto: CashTransferDto, idempotencyKey?: string, apiKeyId?: string): Promise<InitiationResult> {
     const request: PaymentRequestDto = {
       amount: dto.amount,
       currency: dto.currency,
@@ -23,6 +23,6 @@ export class RemittanceService {
       kycLevel: dto.kycLevel,
       country: dto.country,
     };
-    return this.payments.initiate({ product: 'remittance', operation: 'cashTransfer', request, idempotencyKey, extraMtnFields: cashTransferMtnFields(dto) });
+    return this.payments.initiate({ product: 'remittance', operation: 'cashTransfer', request, idempotencyKey, apiKeyId, extraMtnFields: cashTransferMtnFields(dto) });
   }
 }

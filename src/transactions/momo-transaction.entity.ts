@@ -127,6 +127,10 @@ export class MomoTransaction {
   @Column({ name: 'financial_transaction_id', type: 'text', nullable: true })
   financialTransactionId!: string | null;
 
+  /** The API key that created it: that key's notification endpoints are told when it is final. */
+  @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
+  apiKeyId!: string | null;
+
   /**
    * Secret part of this transaction's callback URL (MTN callbacks are unsigned). Not loaded by
    * default, so it cannot leak through a row that ends up in a response or a log.

@@ -6,7 +6,9 @@ import type { RefundableAmount } from './transaction.inputs';
 import { isUuid } from './uuid';
 
 function notAllowed(message: string): DomainError {
-  return new DomainError('REFUND_NOT_ALLOWED', message);
+  return new DomainError('REFUND_NOT_ALLOWED', message, {
+    details: [{ field: 'collectionId', message }],
+  });
 }
 
 /**

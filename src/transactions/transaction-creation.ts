@@ -33,6 +33,7 @@ export interface PendingValues {
   parentId: string | null;
   mtnCurrency: string;
   accountId: string;
+  apiKeyId: string | null;
 }
 
 function invalid(

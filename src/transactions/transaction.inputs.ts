@@ -29,6 +29,8 @@ export interface CreatePendingInput {
   mtnCurrency: string;
   /** The configured MTN account used for the call (a safe id, never a credential). */
   accountId: string;
+  /** The API key of the request that creates it (told of its final status); not part of the request hash. */
+  apiKeyId?: string;
 }
 
 /**

@@ -263,6 +263,7 @@ export class TransactionsService {
       kycLevel: input.kycLevel ?? null,
       mtnCurrency: input.mtnCurrency,
       accountId: input.accountId,
+      apiKeyId: input.apiKeyId ?? null,
     };
   }
 

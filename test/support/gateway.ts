@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/bootstrap/create-app';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator';
+import { createAllScopesKey, jsonRequest, type JsonRequest } from './app';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface GatewayOptions {
@@ -28,9 +29,14 @@ export interface TestGateway {
   config: AppConfig;
   emulator: RunningEmulator;
   db: TestDatabase;
-  /** JSON request to the gateway; resolves with status, headers and parsed body. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are checked by assertions
-  request<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  /** An API key with every scope (and a limit no test reaches), created at start; sent by `request`. */
+  apiKey: string;
+  /**
+   * JSON request to the gateway; resolves with status, headers and parsed body. Sends `apiKey`
+   * unless `options.apiKey` names another (null: none) or `headers` carry their own
+   * `authorization` / `x-api-key`.
+   */
+  request: JsonRequest;
   /** Polls GET `route` until `predicate` holds (bounded; no fixed sleeps). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   waitFor<T = any>(route: string, predicate: (body: T) => boolean, timeoutMs?: number): Promise<T>;
@@ -109,16 +115,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const app = await createApp(config);
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
-
-  const request: TestGateway['request'] = async (method, route, body, headers = {}) => {
-    const res = await fetch(`${url}${route}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  };
+  const apiKey = await createAllScopesKey(app);
+  const request = jsonRequest(url, apiKey);
 
   return {
     url,
@@ -126,6 +124,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     config,
     emulator,
     db,
+    apiKey,
     request,
     async waitFor(route, predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -28,6 +28,13 @@ describe('toErrorResponse', () => {
     expect(r.body.retryable).toBe(true);
   });
 
+  it('gives a 503 without a wait of its own a default Retry-After', () => {
+    const r = toErrorResponse(new DomainError('SERVICE_UNAVAILABLE', 'MTN is down'), 'r', logger);
+    expect(r.status).toBe(503);
+    expect(r.retryAfterSeconds).toBeGreaterThan(0);
+    expect(toErrorResponse(new DomainError('PAYER_NOT_FOUND', 'no'), 'r', logger).retryAfterSeconds).toBeUndefined();
+  });
+
   it('turns an unknown route into NOT_FOUND', () => {
     const r = toErrorResponse(new NotFoundException('Cannot GET /x'), 'r', logger);
     expect(r).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });

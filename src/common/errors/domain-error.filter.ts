@@ -7,13 +7,17 @@ import type { ErrorBody } from './error-body';
 import type { ErrorCode } from './error-code';
 import { httpStatusOf, isRetryable } from './error-http-status';
 
+/** Retry-After of a 429 or 503 whose cause gave no wait of its own. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code ?? (err as { driverError?: { code?: unknown } }).driverError?.code;
   if (typeof code === 'string' && DB_UNAVAILABLE_CODES.has(code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
+  // TypeORM's "query runner already released": the connection died inside a transaction.
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|Query runner already released|query runner was already released/i.test(
     err.message,
   );
 }
@@ -55,9 +59,11 @@ export interface ErrorResponse {
  */
 export function toErrorResponse(err: unknown, requestId: string, logger: Logger): ErrorResponse {
   if (err instanceof DomainError) {
+    const status = httpStatusOf(err.code);
     return {
-      status: httpStatusOf(err.code),
-      retryAfterSeconds: err.retryAfterSeconds,
+      status,
+      // Every 429 and 503 says when to come back, even when MTN did not say (a bare 503).
+      retryAfterSeconds: err.retryAfterSeconds ?? (status === 429 || status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined),
       body: { code: err.code, message: err.message, details: err.details, retryable: isRetryable(err.code), requestId },
     };
   }
@@ -83,7 +89,7 @@ export function toErrorResponse(err: unknown, requestId: string, logger: Logger)
     logger.warn({ requestId, err: err instanceof Error ? err.message : String(err) }, 'database unavailable');
     return {
       status: 503,
-      retryAfterSeconds: 5,
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
       body: { code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly', retryable: true, requestId },
     };
   }

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'DUPLICATE_EXTERNAL_ID',
   'PAYLOAD_TOO_LARGE',
+  // Reconciliation
+  'ALREADY_ACKNOWLEDGED',
   // Country rules and limits
   'UNSUPPORTED_COUNTRY',
   'INVALID_PHONE_NUMBER',

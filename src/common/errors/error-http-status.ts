@@ -18,6 +18,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'DUPLICATE_EXTERNAL_ID':
     case 'RESOURCE_ALREADY_EXIST':
+    case 'ALREADY_ACKNOWLEDGED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -80,6 +81,7 @@ export function isRetryable(code: ErrorCode): boolean {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'DUPLICATE_EXTERNAL_ID':
     case 'PAYLOAD_TOO_LARGE':
+    case 'ALREADY_ACKNOWLEDGED':
     case 'UNSUPPORTED_COUNTRY':
     case 'INVALID_PHONE_NUMBER':
     case 'CURRENCY_MISMATCH':

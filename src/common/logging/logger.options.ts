@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { AppConfig } from '../../config/app-config';
 import { REDACTED_PATHS } from './redaction';
 import { requestIdOf } from '../http/request-id';
+import { traceLogFields } from '../../observability/trace-log-fields';
 
 /**
  * nestjs-pino options. JSON lines by default; pretty output only when LOG_PRETTY=true. Lines go
@@ -18,24 +19,48 @@ export function loggerOptions(config: AppConfig): Params {
         level: config.log.level,
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         autoLogging: config.log.requests
-          ? { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' }
+          ? { ignore: (req: IncomingMessage) => isProbe(req) }
           : false,
         genReqId: (req: IncomingMessage) => requestIdOf(req),
         customProps: () => ({}),
+        // The active trace's traceId and spanId on every line written inside a trace.
+        mixin: traceLogFields,
         quietReqLogger: true,
         serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+          req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: safeUrl(req.originalUrl ?? req.url),
+          }),
           res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
         },
-        customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${req.url} ${res.statusCode}`,
-        customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${req.url} ${res.statusCode}`,
+        customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${safeUrl(urlOf(req))} ${res.statusCode}`,
+        customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${safeUrl(urlOf(req))} ${res.statusCode}`,
       },
       stream,
     ],
   };
 }
 
+/**
+ * Health probes and metric scrapes, which would otherwise log a line every few seconds. Read from
+ * `originalUrl`: Fastify's middleware layer (middie) hands middleware a `url` stripped to `/`.
+ */
+function isProbe(req: IncomingMessage): boolean {
+  const url = urlOf(req);
+  return url.startsWith('/health') || url === '/metrics' || url.startsWith('/metrics?');
+}
+
 function prettyStream(): pino.DestinationStream {
   const transport: unknown = pino.transport({ target: 'pino-pretty', options: { singleLine: true, colorize: false } });
   return transport as pino.DestinationStream;
+}
+
+function urlOf(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+}
+
+/** MTN callback URLs end in a per-transaction secret; it never reaches a log line. */
+export function safeUrl(url: string): string {
+  return url.replace(/^(\/v1\/webhooks\/mtn\/[^/?]+\/[^/?]+\/)[^/?]+/, '$1[redacted]');
 }

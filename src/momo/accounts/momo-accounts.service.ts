@@ -73,8 +73,11 @@ export class MomoAccountsService {
     return this.accounts;
   }
 
-  /** The account for this country and product: its own first, else the one for every country. */
-  resolve(country: CountryCode, product: Product): ResolvedAccount {
+  /**
+   * The account for this country and product: its own first, else the one for every country.
+   * `field` names the request field the market came from in the UNSUPPORTED_COUNTRY error.
+   */
+  resolve(country: CountryCode, product: Product, field = 'country'): ResolvedAccount {
     const own = this.accounts.find(
       (a) => a.countries !== 'all' && a.countries.includes(country) && a.credentialsFor(product),
     );
@@ -85,6 +88,7 @@ export class MomoAccountsService {
       throw new DomainError(
         'UNSUPPORTED_COUNTRY',
         `No MTN account is configured for ${product} in ${country}`,
+        { details: [{ field, message: `no MTN ${product} account serves ${country}` }] },
       );
     }
     return { account, credentials, targetEnvironment: this.targetEnvironmentFor(account, country) };

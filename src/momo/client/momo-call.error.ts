@@ -71,3 +71,19 @@ export class MomoCallError extends DomainError {
 export function isMtnTrouble(error: unknown): boolean {
   return error instanceof MomoCallError && error.transient;
 }
+
+/**
+ * The failures of a call's attempts before the one that ended it, oldest first. Whether a create
+ * may have reached MTN depends on every attempt: one that timed out may have landed even when the
+ * last attempt was plainly refused (a 503, or the breaker that opened meanwhile).
+ */
+export function earlierAttemptsOf(error: unknown): readonly unknown[] {
+  const earlier = (error as { earlierAttempts?: unknown } | null)?.earlierAttempts;
+  return Array.isArray(earlier) ? (earlier as unknown[]) : [];
+}
+
+/** Records `earlier` on the error that ended a call (see `earlierAttemptsOf`). */
+export function withEarlierAttempts(error: unknown, earlier: unknown[]): unknown {
+  if (earlier.length > 0 && error instanceof Error) Object.assign(error, { earlierAttempts: earlier });
+  return error;
+}

@@ -12,6 +12,7 @@ import { OutboundRateLimiter } from '../rate-limit/outbound-rate-limiter.service
 import type { BudgetLimiter } from '../rate-limit/rate-limit.stores';
 import { RetryPolicy } from '../retry/retry.policy';
 import { TokenService } from '../token/token.service';
+import { earlierAttemptsOf } from './momo-call.error';
 import { MomoClient } from './momo-client';
 
 const API_USER = '6f1c2b7e-3f0a-4c1e-9a55-0d7f4a2b9e10';
@@ -244,6 +245,18 @@ describe('MomoClient', () => {
         Object.assign(new Error('timeout of 10000ms exceeded'), { code: 'ECONNABORTED' }),
       );
       await expect(client.create(rtp)).resolves.toMatchObject({ attempts: 2 });
+    });
+
+    it('keeps the failures of the earlier attempts on the error that ends the call', async () => {
+      const { client, handlers } = setup();
+      const timeout = () => Object.assign(new Error('timeout of 10000ms exceeded'), { code: 'ECONNABORTED' });
+      handlers.push(timeout, unavailable, unavailable);
+      const error: unknown = await client.create(rtp).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'MTN_UNAVAILABLE', attempt: 3 });
+      expect(earlierAttemptsOf(error)).toEqual([
+        expect.objectContaining({ code: 'MTN_TIMEOUT', kind: 'timeout' }),
+        expect.objectContaining({ code: 'MTN_UNAVAILABLE', httpStatus: 503 }),
+      ]);
     });
 
     it('stops retrying as soon as the breaker opens', async () => {

@@ -24,7 +24,7 @@ import { OutboundRateLimiter } from '../rate-limit/outbound-rate-limiter.service
 import { RetryPolicy } from '../retry/retry.policy';
 import { MOMO_CLOCK, type Clock } from '../time/clock';
 import { TokenService, type TokenOwner } from '../token/token.service';
-import { MomoCallError } from './momo-call.error';
+import { MomoCallError, withEarlierAttempts } from './momo-call.error';
 import { axiosRequest, productHeaders, tokenHeaders, type Exchange } from './mtn-request';
 import {
   accountHolderPath,
@@ -51,6 +51,9 @@ import {
   type TokenGrant,
 } from './mtn-status.mapper';
 
+/** What a token call needs: no target environment. */
+type AccountCredentials = Pick<ResolvedAccount, 'account' | 'credentials'>;
+
 interface CallLog {
   product?: Product;
   accountId: string;
@@ -62,6 +65,24 @@ export interface ApiUserInfo {
   providerCallbackHost?: string;
   targetEnvironment?: string;
 }
+
+/** One HTTP exchange with MTN, as observers (metrics, tracing) see it: never a header or a body. */
+export interface MtnExchangeInfo {
+  product?: Product;
+  operation: string;
+  endpoint: MtnEndpoint;
+  method: 'GET' | 'POST';
+  referenceId?: string;
+  accountId: string;
+  attempt: number;
+}
+
+/**
+ * Runs around every HTTP exchange: must call `send` once and return (or rethrow) its outcome. It
+ * sees the answer (2xx) or the mapped `MomoCallError`, and runs in the exchange's async context,
+ * so a span it makes active is the parent of the HTTP request.
+ */
+export type MtnExchangeObserver = <T>(info: MtnExchangeInfo, send: () => Promise<T>) => Promise<T>;
 
 /**
  * The only code that calls MTN. Each call is routed to the MTN account of its country and product
@@ -75,6 +96,7 @@ export class MomoClient implements OnModuleDestroy {
   // Keep-alive: a TLS handshake per call to MTN would cost more than the call itself.
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly observers: MtnExchangeObserver[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -90,6 +112,29 @@ export class MomoClient implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+  }
+
+  /** The hook for metrics and tracing; returns the function that removes it. */
+  observeExchanges(observer: MtnExchangeObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const at = this.observers.indexOf(observer);
+      if (at >= 0) this.observers.splice(at, 1);
+    };
+  }
+
+  /**
+   * Readiness: this account can get a token for this product. A cached valid token counts, so
+   * this costs nothing while one is held; outside the breaker and the budget, like token calls.
+   */
+  async checkToken(account: MomoAccount, product: Product): Promise<void> {
+    const credentials = account.credentialsFor(product);
+    if (!credentials) throw new Error(`Account ${account.id} has no ${product} credentials`);
+    const resolved = { account, credentials };
+    const log: CallLog = { product, accountId: account.id, attempt: 1 };
+    await this.tokens.get(this.tokenOwner(product, resolved), () =>
+      this.fetchToken(resolved, product, log),
+    );
   }
 
   /**
@@ -214,16 +259,27 @@ export class MomoClient implements OnModuleDestroy {
     const resolved = this.accounts.resolve(ctx.country, ctx.product);
     const accountId = resolved.account.id;
     let attempts = 0;
-    const answer = await this.retry.execute(async (attempt) => {
-      attempts = attempt;
-      // Checked before taking budget: an open circuit must not spend the minute's calls.
-      this.breaker.assertCallable(ctx.product, accountId);
-      await this.limiter.acquire({ accountId, product: ctx.product, priority: ctx.priority });
-      return this.breaker.execute(ctx.product, accountId, () =>
-        this.attempt(ctx.product, resolved, exchange, attempt),
-      );
-    });
-    return { answer, attempts };
+    const failures: unknown[] = [];
+    try {
+      const answer = await this.retry.execute(async (attempt) => {
+        attempts = attempt;
+        try {
+          // Checked before taking budget: an open circuit must not spend the minute's calls.
+          this.breaker.assertCallable(ctx.product, accountId);
+          await this.limiter.acquire({ accountId, product: ctx.product, priority: ctx.priority });
+          return await this.breaker.execute(ctx.product, accountId, () =>
+            this.attempt(ctx.product, resolved, exchange, attempt),
+          );
+        } catch (error) {
+          failures.push(error);
+          throw error;
+        }
+      });
+      return { answer, attempts };
+    } catch (error) {
+      // The last failure is `error` itself; the caller may need to know about the ones before.
+      throw withEarlierAttempts(error, failures.slice(0, -1));
+    }
   }
 
   /** One attempt: with a token, and once more with a fresh token if MTN refused the cached one. */
@@ -233,13 +289,7 @@ export class MomoClient implements OnModuleDestroy {
     exchange: Exchange,
     attempt: number,
   ): Promise<MtnHttpAnswer> {
-    const owner: TokenOwner = {
-      product,
-      baseUrl: resolved.account.baseUrl,
-      apiUser: resolved.credentials.apiUser,
-      subscriptionKey: resolved.credentials.subscriptionKey,
-      accountId: resolved.account.id,
-    };
+    const owner = this.tokenOwner(product, resolved);
     const log: CallLog = { product, accountId: resolved.account.id, attempt };
     const fetch = (): Promise<TokenGrant> => this.fetchToken(resolved, product, log);
     const token = await this.tokens.get(owner, fetch);
@@ -265,8 +315,18 @@ export class MomoClient implements OnModuleDestroy {
     }
   }
 
+  private tokenOwner(product: Product, resolved: AccountCredentials): TokenOwner {
+    return {
+      product,
+      baseUrl: resolved.account.baseUrl,
+      apiUser: resolved.credentials.apiUser,
+      subscriptionKey: resolved.credentials.subscriptionKey,
+      accountId: resolved.account.id,
+    };
+  }
+
   private async fetchToken(
-    resolved: ResolvedAccount,
+    resolved: AccountCredentials,
     product: Product,
     log: CallLog,
   ): Promise<TokenGrant> {
@@ -280,8 +340,34 @@ export class MomoClient implements OnModuleDestroy {
     return toTokenGrant(answer.body) ?? this.unexpected(answer, 'the token request');
   }
 
+  /** One HTTP exchange, through the observers (metrics, tracing) when there are any. */
+  private exchange(
+    baseUrl: string,
+    exchange: Exchange,
+    headers: Record<string, string>,
+    endpoint: MtnEndpoint,
+    log: CallLog,
+  ): Promise<MtnHttpAnswer> {
+    const send = (): Promise<MtnHttpAnswer> =>
+      this.sendExchange(baseUrl, exchange, headers, endpoint, log);
+    if (this.observers.length === 0) return send();
+    const info: MtnExchangeInfo = {
+      product: log.product,
+      operation: exchange.operation,
+      endpoint,
+      method: exchange.method,
+      referenceId: exchange.referenceId,
+      accountId: log.accountId,
+      attempt: log.attempt,
+    };
+    return this.observers.reduceRight<() => Promise<MtnHttpAnswer>>(
+      (next, observe) => () => observe(info, next),
+      send,
+    )();
+  }
+
   /** One HTTP request and its one log line. Resolves with a 2xx answer; throws a mapped error otherwise. */
-  private async exchange(
+  private async sendExchange(
     baseUrl: string,
     exchange: Exchange,
     headers: Record<string, string>,

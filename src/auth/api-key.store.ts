@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError, type Repository } from 'typeorm';
+import { DomainError, type ErrorDetail } from '../common/errors/domain-error';
+import { isUuid } from '../transactions/uuid';
+import { ApiKeyEntity } from './api-key.entity';
+import { displayPrefix, generateApiKey } from './api-key.format';
+import { API_KEY_SCOPES, isApiKeyScope, type ApiKeyScope } from './api-key.scopes';
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: readonly ApiKeyScope[];
+  /** Null or absent: the configured default. */
+  rateLimitPerMinute?: number | null;
+}
+
+/** A key as listings show it: never the key, never its hash. */
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  /** `mgw_<prefix>`: tells keys apart, grants nothing. */
+  prefix: string;
+  scopes: ApiKeyScope[];
+  rateLimitPerMinute: number | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export interface CreatedApiKey {
+  /** The whole key. Shown once; only its hash is stored. */
+  key: string;
+  summary: ApiKeySummary;
+}
+
+export type ApiKeySelector = { name: string } | { id: string };
+
+export function summaryOf(row: ApiKeyEntity): ApiKeySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: displayPrefix(row.prefix),
+    scopes: row.scopes,
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+function uniqueViolation(err: unknown): string | undefined {
+  if (!(err instanceof QueryFailedError)) return undefined;
+  const driver = err.driverError as { code?: unknown; constraint?: unknown };
+  return driver.code === '23505' && typeof driver.constraint === 'string'
+    ? driver.constraint
+    : undefined;
+}
+
+/**
+ * The `api_keys` table: create (the key is returned once), list, revoke, and the two reads the
+ * guard needs. Used by the application, the CLI and the embedded-default launcher alike.
+ */
+@Injectable()
+export class ApiKeyStore {
+  private readonly repo: Repository<ApiKeyEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(ApiKeyEntity);
+  }
+
+  async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    validate(input);
+    // The prefix is random and unique; a collision (1 in ~10^12 per pair) just draws again.
+    for (let attempt = 1; ; attempt++) {
+      const generated = generateApiKey();
+      const row = this.repo.create({
+        id: randomUUID(),
+        name: input.name,
+        prefix: generated.prefix,
+        keyHash: generated.hash,
+        scopes: API_KEY_SCOPES.filter((s) => input.scopes.includes(s)),
+        rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+        revokedAt: null,
+        lastUsedAt: null,
+      });
+      try {
+        await this.repo.insert(row);
+      } catch (err) {
+        const constraint = uniqueViolation(err);
+        if (constraint === 'uq_api_keys_name') {
+          throw new DomainError(
+            'RESOURCE_ALREADY_EXIST',
+            `An API key named "${input.name}" already exists (names are never reused, even after revocation)`,
+          );
+        }
+        if (constraint === 'uq_api_keys_prefix' && attempt < 3) continue;
+        throw err;
+      }
+      const stored = await this.repo.findOneByOrFail({ id: row.id });
+      return { key: generated.key, summary: summaryOf(stored) };
+    }
+  }
+
+  async list(): Promise<ApiKeySummary[]> {
+    const rows = await this.repo.find({ order: { createdAt: 'ASC', name: 'ASC' } });
+    return rows.map(summaryOf);
+  }
+
+  async count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  /** Revokes a live key; revoking a revoked one changes nothing and says so. */
+  async revoke(
+    selector: ApiKeySelector,
+  ): Promise<{ summary: ApiKeySummary; alreadyRevoked: boolean }> {
+    if ('id' in selector && !isUuid(selector.id))
+      throw new DomainError('NOT_FOUND', `No API key with id ${selector.id}`);
+    const where = 'id' in selector ? { id: selector.id } : { name: selector.name };
+    const found = await this.repo.findOneBy(where);
+    if (!found) {
+      throw new DomainError(
+        'NOT_FOUND',
+        'id' in selector
+          ? `No API key with id ${selector.id}`
+          : `No API key named "${selector.name}"`,
+      );
+    }
+    if (found.revokedAt) return { summary: summaryOf(found), alreadyRevoked: true };
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :id AND revoked_at IS NULL', { id: found.id })
+      .execute();
+    return {
+      summary: summaryOf(await this.repo.findOneByOrFail({ id: found.id })),
+      alreadyRevoked: false,
+    };
+  }
+
+  findByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
+    return this.repo.findOneBy({ prefix });
+  }
+
+  /** Records use, skipping the write when another replica recorded it within `intervalSeconds`. */
+  async touch(id: string, intervalSeconds: number): Promise<void> {
+    await this.repo.query(
+      `UPDATE "api_keys" SET "last_used_at" = now()
+        WHERE "id" = $1 AND ("last_used_at" IS NULL OR "last_used_at" < now() - make_interval(secs => $2))`,
+      [id, intervalSeconds],
+    );
+  }
+}
+
+function validate(input: CreateApiKeyInput): void {
+  const details: ErrorDetail[] = [];
+  if (!NAME_PATTERN.test(input.name)) {
+    details.push({
+      field: 'name',
+      message:
+        'letters, digits, ".", "_" and "-", starting with a letter or digit, at most 64 characters',
+    });
+  }
+  if (input.scopes.length === 0 || !input.scopes.every(isApiKeyScope)) {
+    details.push({ field: 'scopes', message: `one or more of ${API_KEY_SCOPES.join(', ')}` });
+  }
+  const limit = input.rateLimitPerMinute;
+  if (
+    limit !== undefined &&
+    limit !== null &&
+    (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000)
+  ) {
+    details.push({ field: 'rateLimitPerMinute', message: 'a whole number from 1 to 1000000' });
+  }
+  if (details.length > 0) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Invalid API key: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+      { details },
+    );
+  }
+}

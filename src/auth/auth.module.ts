@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { systemClock } from '../momo/time/clock';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyLogContext } from './api-key.log-context';
+import { API_KEY_BUDGETS, ApiKeyRateLimiter, postgresKeyBudgets } from './api-key.rate-limiter';
+import { ApiKeyStore } from './api-key.store';
+import { AUTH_CLOCK } from './auth.clock';
+import { AuthCoverageCheck } from './auth-coverage.check';
+
+/**
+ * API keys for REST consumers. `AppModule` makes `ApiKeyGuard` the global guard (APP_GUARD);
+ * controllers declare access with `@RequireScope()`, `@Public()` or `@MetricsAccess()` and read the
+ * caller with `@CurrentApiKey()`. Needs the global `ConfigModule` and a `TypeOrmModule.forRoot`.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: AUTH_CLOCK, useValue: systemClock },
+    {
+      provide: API_KEY_BUDGETS,
+      inject: [DataSource],
+      // TypeORM's PostgreSQL driver keeps its pg Pool as `master`.
+      useFactory: (dataSource: DataSource) =>
+        postgresKeyBudgets((dataSource.driver as unknown as { master: Pool }).master),
+    },
+    ApiKeyStore,
+    ApiKeyAuthenticator,
+    ApiKeyRateLimiter,
+    ApiKeyLogContext,
+    ApiKeyGuard,
+    AuthCoverageCheck,
+  ],
+  exports: [ApiKeyGuard, ApiKeyStore],
+})
+export class AuthModule {}

@@ -1,0 +1,2 @@
+/** The instrumentation scope of the gateway's own spans. */
+export const TRACER_NAME = 'momo-gateway';
