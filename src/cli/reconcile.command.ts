@@ -37,8 +37,8 @@ function isMtnConfigured(config: AppConfig): boolean {
 }
 
 /**
- * The CLI replica: same AppModule and configuration as the service, but it neither polls nor
- * schedules (it runs the one reconciliation it was asked for), and logs only errors unless
+ * The CLI replica: same AppModule and configuration as the service, but it neither polls,
+ * schedules nor delivers notifications (it runs the one reconciliation it was asked for), and logs only errors unless
  * --verbose, so the progress bar stays readable.
  */
 function cliConfig(config: AppConfig, verbose: boolean): AppConfig {
@@ -46,6 +46,7 @@ function cliConfig(config: AppConfig, verbose: boolean): AppConfig {
     ...config,
     log: { ...config.log, level: verbose ? config.log.level : 'error', requests: false },
     polling: { ...config.polling, enabled: false },
+    notifications: { ...config.notifications, enabled: false },
     reconciliation: { ...config.reconciliation, scheduleEnabled: false },
   };
 }
