@@ -45,6 +45,8 @@ import {
   where: `"status" = 'PENDING' AND "mtn_accepted"`,
 })
 @Index('idx_momo_transactions_created', ['product', 'createdAt', 'id'])
+// Reconciliation's stale-PENDING sweep and the PENDING gauges read only PENDING rows by age.
+@Index('idx_momo_transactions_pending_created', ['createdAt'], { where: `"status" = 'PENDING'` })
 @Index('idx_momo_transactions_msisdn', ['msisdn'])
 @Index('idx_momo_transactions_parent', ['parentId'], { where: '"parent_id" IS NOT NULL' })
 @Check('chk_momo_transactions_product', `"product" IN (${sqlList(PRODUCTS)})`)
