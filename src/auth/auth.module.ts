@@ -1,7 +1,6 @@
+import { CounterPool } from '../database/counter-pool';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
 import { systemClock } from '../momo/time/clock';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
@@ -22,10 +21,8 @@ import { AuthCoverageCheck } from './auth-coverage.check';
     { provide: AUTH_CLOCK, useValue: systemClock },
     {
       provide: API_KEY_BUDGETS,
-      inject: [DataSource],
-      // TypeORM's PostgreSQL driver keeps its pg Pool as `master`.
-      useFactory: (dataSource: DataSource) =>
-        postgresKeyBudgets((dataSource.driver as unknown as { master: Pool }).master),
+      inject: [CounterPool],
+      useFactory: (counters: CounterPool) => postgresKeyBudgets(counters.pool),
     },
     ApiKeyStore,
     ApiKeyAuthenticator,

@@ -1,8 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CounterPool } from './counter-pool';
 import { typeOrmOptions } from './typeorm-options';
 
+/** The TypeORM root, and the counters' own pool (global: the rate limiters use it). */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -13,5 +16,7 @@ import { typeOrmOptions } from './typeorm-options';
       },
     }),
   ],
+  providers: [CounterPool],
+  exports: [CounterPool],
 })
 export class DatabaseModule {}

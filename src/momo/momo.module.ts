@@ -1,7 +1,6 @@
+import { CounterPool } from '../database/counter-pool';
 import { HttpModule } from '@nestjs/axios';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MomoAccountsService } from './accounts/momo-accounts.service';
 import { BreakerService } from './breaker/breaker.service';
@@ -29,13 +28,9 @@ import { TokenService } from './token/token.service';
     { provide: MOMO_RANDOM, useValue: Math.random },
     {
       provide: RATE_LIMIT_STORES,
-      inject: [DataSource, APP_CONFIG],
-      useFactory: (dataSource: DataSource, config: AppConfig) =>
-        // TypeORM's PostgreSQL driver keeps its pg Pool as `master`.
-        createPostgresRateLimitStores(
-          (dataSource.driver as unknown as { master: Pool }).master,
-          config,
-        ),
+      inject: [CounterPool, APP_CONFIG],
+      useFactory: (counters: CounterPool, config: AppConfig) =>
+        createPostgresRateLimitStores(counters.pool, config),
     },
     CountryRulesService,
     DailyLimitService,

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
+import { CounterPool } from '../../src/database/counter-pool';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator';
 import { BreakerService } from '../../src/momo/breaker/breaker.service';
 import { MomoModule } from '../../src/momo/momo.module';
@@ -160,8 +161,11 @@ describe('MTN accounts from a YAML file, against the emulator', () => {
 /** Start-up of the module alone: the file is read while providers are built, before any I/O. */
 @Global()
 @Module({
-  providers: [{ provide: DataSource, useValue: { driver: { master: {} } } }],
-  exports: [DataSource],
+  providers: [
+    { provide: DataSource, useValue: { driver: { master: {} } } },
+    { provide: CounterPool, useValue: { pool: {} } },
+  ],
+  exports: [DataSource, CounterPool],
 })
 class NoDatabaseModule {}
 

@@ -1,14 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator';
 import type { EmulatorOptions } from '../../src/emulator/options';
 import { MomoClient } from '../../src/momo/client/momo-client';
 import { MomoModule } from '../../src/momo/momo.module';
+import { DatabaseModule } from '../../src/database/database.module';
 import { MOMO_CLOCK, MOMO_RANDOM, MOMO_SLEEPER, type Sleeper } from '../../src/momo/time/clock';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -163,7 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),
-      TypeOrmModule.forRoot(typeOrmOptions(db.url, 4)),
+      DatabaseModule,
       MomoModule,
     ],
   })
