@@ -9,6 +9,8 @@
  *   npm run bench -- --only=create,burst   a subset: create, read, list, callback, breaker, burst, reconciliation
  *   npm run bench -- --keep         keep the work folder (server logs) instead of deleting it
  *   npm run bench -- --gateway-node-flags="--max-old-space-size=160"   node flags for the gateway
+ *   npm run bench -- --gateway-env=DATABASE_POOL_SIZE=30   extra gateway environment (experiments)
+ *   npm run bench -- --out=/tmp/x   write the results elsewhere than bench/results
  *
  * See bench/README.md for how to read the figures.
  */
@@ -39,6 +41,19 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const cpuProf = args.includes('--cpu-prof');
 const keep = args.includes('--keep');
+/** Extra environment for the gateway processes, e.g. --gateway-env=DATABASE_POOL_SIZE=30,LOG_LEVEL=warn */
+const gatewayEnv = Object.fromEntries(
+  (
+    args
+      .find((a) => a.startsWith('--gateway-env='))
+      ?.slice('--gateway-env='.length)
+      .split(',') ?? []
+  )
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+/** Where the results go (experiments should not overwrite the published ones). */
+const outDir = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
 /** Extra node flags for the gateway processes, e.g. --gateway-node-flags=--max-old-space-size=160 */
 const gatewayNodeFlags = args
   .find((a) => a.startsWith('--gateway-node-flags='))
@@ -99,7 +114,7 @@ async function main(): Promise<void> {
         name: 'gateway',
         databaseUrl: await pg.createDatabase('bench_gateway', true),
         emulator: emu,
-        env: THROUGHPUT_ENV,
+        env: { ...THROUGHPUT_ENV, ...gatewayEnv },
         logFile: path.join(logs, 'gateway.log'),
         nodeFlags: gatewayNodeFlags,
       });
@@ -182,7 +197,7 @@ async function main(): Promise<void> {
     await pg.stop().catch(() => undefined);
   }
   results.meta.durationS = Math.round((Date.now() - started) / 1000);
-  const out = writeReport(results, path.join(ROOT, 'bench', 'results'));
+  const out = writeReport(results, outDir ?? path.join(ROOT, 'bench', 'results'));
   process.stdout.write(
     `\n${out.markdown}\nwritten: ${out.files.join(', ')} (${results.meta.durationS} s)\n`,
   );

@@ -308,7 +308,9 @@ describe(`resilience (d): generated bad input on every endpoint${FULL ? ' (full)
     endpoints.push({ method: 'GET', path: '/v1/{x}/{y}', queryNames: [] });
     endpoints.push({ method: 'POST', path: '/{x}', queryNames: [] });
 
-    const perEndpointRuns = Math.ceil(scaled(1_000, 10_000) / endpoints.length);
+    // 6 % more than the target, for the few a client cannot even send (e.g. a header value fetch
+    // refuses): the gateway must answer at least the target number.
+    const perEndpointRuns = Math.ceil((scaled(1_000, 10_000) * 1.06) / endpoints.length);
     const all: Probe[] = endpoints.flatMap((e, i) =>
       fc.sample(probes(e, gw.url, gw.apiKey), { numRuns: perEndpointRuns, seed: SEED + i }),
     );
@@ -366,7 +368,7 @@ describe(`resilience (d): generated bad input on every endpoint${FULL ? ' (full)
   });
 
   it(`sends at least ${scaled(1_000, 10_000)} requests, to every endpoint`, () => {
-    expect(total).toBeGreaterThanOrEqual(scaled(1_000, 10_000) * 0.95);
+    expect(total).toBeGreaterThanOrEqual(scaled(1_000, 10_000));
     const starved = endpoints
       .map((e) => `${e.method} ${e.path}`)
       .filter((e) => (perEndpoint.get(e) ?? 0) < 10);
