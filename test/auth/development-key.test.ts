@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withApiKeyStore } from '../../src/auth/api-key.database';
@@ -8,17 +7,10 @@ import { startEmbeddedDefaults } from '../../src/bootstrap/embedded-defaults';
 import { loadConfig } from '../../src/config/app-config';
 import { startTestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { freePort } from '../support/free-port';
 
 const KEY = /mgw_[a-z0-9]{8}_[A-Za-z0-9_-]{43}/;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the development key', () => {
   let db: TestDatabase;

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,6 +7,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator';
 import { createAllScopesKey, jsonRequest, type JsonRequest } from './app';
 import { createTestDatabase, type TestDatabase } from './database';
+import { freePort } from './free-port';
 
 export interface GatewayOptions {
   /** `sandbox` (default): one API user, target environment `sandbox`, EUR at MTN. `production`:
@@ -43,16 +43,6 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const MARKETS = [
   { id: 'uganda', country: 'UG', targetEnvironment: 'mtnuganda' },

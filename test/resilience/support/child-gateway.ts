@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { API_KEY_SCOPES } from '../../../src/auth/api-key.scopes';
@@ -7,19 +6,11 @@ import { ApiKeyStore } from '../../../src/auth/api-key.store';
 import { typeOrmOptions } from '../../../src/database/typeorm-options';
 import type { RunningEmulator } from '../../../src/emulator/emulator';
 import { eventually } from './scale';
+import { freePort } from '../../support/free-port';
+export { freePort };
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** An API key with every scope, written with the auth module's own store. */
 export async function createApiKey(databaseUrl: string): Promise<string> {
