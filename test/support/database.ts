@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-const TEMPLATE_DB = 'momo_template';
+/** Migrated once per run by the global setup; every suite's database is a clone of it. */
+export const TEMPLATE_DB = 'momo_template';
 
 function adminUrl(): string {
   const url = process.env.MOMO_TEST_ADMIN_URL;
@@ -9,7 +10,7 @@ function adminUrl(): string {
   return url;
 }
 
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
@@ -27,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE momo_template`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
   } finally {
     await admin.end();
   }
@@ -46,4 +47,3 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-export { TEMPLATE_DB };

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
+import { TEMPLATE_DB, withDatabase } from './database';
 import { freePort } from './free-port';
 
 /**
@@ -11,7 +12,6 @@ import { freePort } from './free-port';
  * template database, and hands its URL to the test workers through the environment. Each suite
  * then clones the template (`createTestDatabase`), which takes milliseconds.
  */
-export const TEMPLATE_DB = 'momo_template';
 
 
 export default async function globalSetup(): Promise<void> {
@@ -41,8 +41,3 @@ export default async function globalSetup(): Promise<void> {
   process.env.MOMO_TEST_ADMIN_URL = adminUrl;
 }
 
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
