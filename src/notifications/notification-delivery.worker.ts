@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import {
@@ -50,9 +51,7 @@ export function deliveryBody(
 @Injectable()
 export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NotificationDeliveryWorker.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -60,32 +59,24 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
     private readonly sender: NotificationSender,
     private readonly metrics: MetricsService,
     @Inject(NOTIFICATION_RANDOM) private readonly random: RandomSource,
-  ) {}
+  ) {
+    this.task = new RepeatingTask({
+      intervalMs: config.notifications.intervalMs,
+      run: () => this.deliverOnce(),
+      onError: (err) =>
+        this.logger.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'notification round failed',
+        ),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.notifications.enabled) this.schedule();
+    if (this.config.notifications.enabled) this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.deliverOnce();
-      void this.running
-        .catch((err: unknown) =>
-          this.logger.error(
-            { err: err instanceof Error ? err.message : String(err) },
-            'notification round failed',
-          ),
-        )
-        .finally(() => this.schedule());
-    }, this.config.notifications.intervalMs);
-    this.timer.unref();
+    await this.task.stop();
   }
 
   /**
@@ -108,7 +99,7 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
       if (claimed.length === 0) return attempted;
       await Promise.all(claimed.map((d) => this.attemptSafely(d, clock)));
       attempted += claimed.length;
-      if (claimed.length < BATCH || this.stopped) return attempted;
+      if (claimed.length < BATCH || this.task.stopped) return attempted;
     }
   }
 

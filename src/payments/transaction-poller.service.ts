@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
+import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { MomoTransaction } from '../transactions/momo-transaction.entity';
 import { TransactionsService } from '../transactions/transactions.service';
@@ -17,36 +18,27 @@ const CONCURRENCY = 8;
 @Injectable()
 export class TransactionPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TransactionPoller.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transactions: TransactionsService,
     private readonly statusSync: StatusSyncService,
-  ) {}
+  ) {
+    this.task = new RepeatingTask({
+      // Rows fall due at their own times; a round a second at most finds them soon after.
+      intervalMs: Math.min(1000, config.polling.intervalMs),
+      run: () => this.pollOnce(),
+      onError: (err) => this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'poll round failed'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.polling.enabled) this.schedule();
+    if (this.config.polling.enabled) this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    const tick = Math.min(1000, this.config.polling.intervalMs);
-    this.timer = setTimeout(() => {
-      this.running = this.pollOnce();
-      void this.running
-        .catch((err: unknown) => this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'poll round failed'))
-        .finally(() => this.schedule());
-    }, tick);
-    this.timer.unref();
+    await this.task.stop();
   }
 
   /** One round: claims what is due and asks MTN about each. Returns how many were polled. */
@@ -60,7 +52,7 @@ export class TransactionPoller implements OnApplicationBootstrap, OnModuleDestro
         await Promise.all(due.slice(i, i + CONCURRENCY).map((t) => this.pollOne(t)));
       }
       polled += due.length;
-      if (due.length < BATCH || this.stopped) return polled;
+      if (due.length < BATCH || this.task.stopped) return polled;
     }
   }
 
