@@ -1,11 +1,13 @@
+import type * as ApiKeyDatabase from '../auth/api-key.database';
+import type * as DevelopmentKey from '../auth/development-key';
 import type { AppConfig } from '../config/app-config';
-import { withApiKeyStore } from '../auth/api-key.database';
-import { ensureDevelopmentKey } from '../auth/development-key';
-import { EmbeddedPostgres } from '../database/embedded-postgres';
-import { runMigrations } from '../database/migrate';
-import { startEmulator } from '../emulator/emulator';
-import { provisionSandboxUser } from '../emulator/provision';
 import { PRODUCTS } from '../common/product';
+import type * as EmbeddedPostgresModule from '../database/embedded-postgres';
+import type * as Migrate from '../database/migrate';
+import type * as Emulator from '../emulator/emulator';
+import type * as Provision from '../emulator/provision';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded only when used (below) */
 
 export interface EmbeddedDefaults {
   config: AppConfig;
@@ -28,6 +30,12 @@ export async function startEmbeddedDefaults(config: AppConfig): Promise<Embedded
   let keyBanner: string[] = [];
   try {
     if (!config.database.url) {
+      // Loaded only when used: a configured deployment never holds the embedded launcher, the
+      // emulator or their dependencies in memory.
+      const { EmbeddedPostgres } = require('../database/embedded-postgres') as typeof EmbeddedPostgresModule;
+      const { runMigrations } = require('../database/migrate') as typeof Migrate;
+      const { withApiKeyStore } = require('../auth/api-key.database') as typeof ApiKeyDatabase;
+      const { ensureDevelopmentKey } = require('../auth/development-key') as typeof DevelopmentKey;
       const pg = new EmbeddedPostgres({ dataDir: config.database.embedded.dataDir, port: config.database.embedded.port });
       await pg.start();
       stops.push(() => pg.stop());
@@ -63,6 +71,8 @@ export async function startEmbeddedDefaults(config: AppConfig): Promise<Embedded
  * reaches it only over HTTP, like the real MTN.
  */
 async function withEmulator(config: AppConfig, stops: Array<() => Promise<void>>, banner: string[]): Promise<AppConfig> {
+  const { startEmulator } = require('../emulator/emulator') as typeof Emulator;
+  const { provisionSandboxUser } = require('../emulator/provision') as typeof Provision;
   const emulator = await startEmulator({ port: config.emulator.port }).catch(() => startEmulator({ port: 0 }));
   stops.push(() => emulator.stop());
   const callbackHost = new URL(config.momo.callbackBaseUrl).hostname;
