@@ -4,6 +4,7 @@ import { Money } from '../common/money';
 import type { Product } from '../common/product';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MomoAccountsService } from '../momo/accounts/momo-accounts.service';
+import { BreakerService } from '../momo/breaker/breaker.service';
 import { MomoClient } from '../momo/client/momo-client';
 import { CountryRulesService } from '../momo/country-rules/country-rules.service';
 import { DailyLimitService } from '../momo/country-rules/daily-limit.service';
@@ -57,7 +58,8 @@ export interface InitiationResult {
  * The one way money starts to move: check the request against the country's rules, commit the
  * PENDING row (reference id chosen, daily limit reserved) before MTN is called, then ask MTN.
  * A request MTN certainly did not take is stored FAILED with its reason and the error is
- * answered; one that may have reached MTN stays PENDING and polling settles it.
+ * answered; one that may have reached MTN stays PENDING and polling settles it. While the
+ * breaker is open a request is refused before anything is stored: it could not reach MTN.
  */
 @Injectable()
 export class PaymentInitiationService {
@@ -71,6 +73,7 @@ export class PaymentInitiationService {
     private readonly transactions: TransactionsService,
     private readonly momo: MomoClient,
     private readonly statusSync: StatusSyncService,
+    private readonly breakers: BreakerService,
   ) {}
 
   async initiate(init: Initiation): Promise<InitiationResult> {
@@ -80,6 +83,9 @@ export class PaymentInitiationService {
     const { account } = this.accounts.resolve(country, product, request.country ? 'country' : 'phoneNumber');
     const mtnCurrency = this.rules.mtnCurrencyFor(country);
     if (init.checkPayee) await this.assertPayeeActive(product, country, msisdn);
+    const requestWithExtras = { ...request, ...(init.extraMtnFields ?? {}) };
+    const replay = await this.refuseIfBreakerOpen(product, account.id, { externalId: request.externalId, idempotencyKey: init.idempotencyKey, request: requestWithExtras });
+    if (replay) return replay;
 
     const created = await this.transactions.createPending(
       {
@@ -91,7 +97,7 @@ export class PaymentInitiationService {
         msisdn,
         externalId: request.externalId,
         idempotencyKey: init.idempotencyKey,
-        request: { ...request, ...(init.extraMtnFields ?? {}) },
+        request: requestWithExtras,
         payerMessage: request.payerMessage,
         payeeNote: request.payeeNote,
         kycLevel: checked.kycLevel,
@@ -125,13 +131,16 @@ export class PaymentInitiationService {
     const amount = init.amount ?? defaultRefundAmount(refundable);
     const collection = await this.transactions.findById('collection', init.collectionId);
     const { account } = this.accounts.resolve(collection.country as CountryCode, 'disbursement', 'collectionId');
+    const request = { collectionId: init.collectionId, amount: init.amount ?? null, externalId: init.externalId, payerMessage: init.payerMessage, payeeNote: init.payeeNote };
+    const replay = await this.refuseIfBreakerOpen('disbursement', account.id, { externalId: init.externalId, idempotencyKey: init.idempotencyKey, request });
+    if (replay) return replay;
     const created = await this.transactions.createPendingRefund({
       parentId: init.collectionId,
       amount,
       currency: refundable.currency,
       externalId: init.externalId,
       idempotencyKey: init.idempotencyKey,
-      request: { collectionId: init.collectionId, amount: init.amount ?? null, externalId: init.externalId, payerMessage: init.payerMessage, payeeNote: init.payeeNote },
+      request,
       payerMessage: init.payerMessage,
       payeeNote: init.payeeNote,
       mtnCurrency: collection.mtnCurrency,
@@ -151,6 +160,26 @@ export class PaymentInitiationService {
       referenceIdToRefund: init.collectionId,
     });
     return { transaction: await this.submit(t, created.callbackToken, body), replayed: false };
+  }
+
+  /**
+   * An open breaker (or a half-open one with its trial in flight) would refuse the call to MTN:
+   * refuse the request now with that CIRCUIT_OPEN, storing nothing (no row, no daily limit, no
+   * event), rather than store a PENDING row only to fail it. A request that repeats an earlier one
+   * still gets the answer it gets when MTN is up (a read, nothing written): the earlier
+   * transaction (returned) or the 409, so a caller retrying after a lost answer learns that its
+   * payment exists. Once the open period is over the request goes the normal way, as the trial.
+   */
+  private async refuseIfBreakerOpen(
+    product: Product,
+    accountId: string,
+    request: Parameters<TransactionsService['replayFor']>[1],
+  ): Promise<InitiationResult | undefined> {
+    const refusal = this.breakers.refusalFor(product, accountId);
+    if (!refusal) return undefined;
+    const earlier = await this.transactions.replayFor(product, request);
+    if (earlier) return { transaction: earlier.transaction, replayed: true };
+    throw refusal;
   }
 
   private async assertPayeeActive(product: Product, country: CountryCode, msisdn: string): Promise<void> {

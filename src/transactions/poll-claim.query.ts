@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { hydrate } from './hydrate';
 import { MomoTransaction } from './momo-transaction.entity';
-import { sqlRows } from './sql-rows';
+import { autocommitRows } from './sql-rows';
 
 export interface PollClaim {
   limit: number;
@@ -10,17 +11,17 @@ export interface PollClaim {
 }
 
 /**
- * Claims due polls in one statement. The locking CTE is MATERIALIZED so the rows are picked
- * and locked exactly once. SKIP LOCKED passes over a row another replica is claiming instead of
- * waiting for it, and a row it has just claimed fails the `next_poll_at` re-check: either way no
- * row is handed out twice.
+ * Claims due polls in one autocommit statement that returns the claimed rows (no reload). The
+ * locking CTE is MATERIALIZED so the rows are picked and locked exactly once. SKIP LOCKED passes
+ * over a row another replica is claiming instead of waiting for it, and a row it has just claimed
+ * fails the `next_poll_at` re-check: either way no row is handed out twice.
  */
 export async function claimDue(
-  manager: EntityManager,
+  dataSource: DataSource,
   claim: PollClaim,
 ): Promise<MomoTransaction[]> {
-  const claimed = await sqlRows<{ id: string }>(
-    manager,
+  const rows = await autocommitRows<Record<string, unknown>>(
+    dataSource,
     `WITH due AS MATERIALIZED (
        SELECT id FROM momo_transactions
         WHERE status = 'PENDING' AND mtn_accepted AND next_poll_at <= $2::timestamptz
@@ -35,14 +36,14 @@ export async function claimDue(
             updated_at = CURRENT_TIMESTAMP
        FROM due
       WHERE t.id = due.id
-  RETURNING t.id`,
+  RETURNING t.*`,
     [claim.limit, claim.now.toISOString(), claim.intervalMs, claim.maxAttempts],
   );
-  if (claimed.length === 0) return [];
-  return manager
-    .createQueryBuilder(MomoTransaction, 't')
-    .where('t.id IN (:...ids)', { ids: claimed.map((r) => r.id) })
-    .orderBy('t.nextPollAt', 'ASC')
-    .addOrderBy('t.createdAt', 'ASC')
-    .getMany();
+  return rows
+    .map((row) => hydrate(dataSource, MomoTransaction, row))
+    .sort(
+      (a, b) =>
+        (a.nextPollAt?.getTime() ?? 0) - (b.nextPollAt?.getTime() ?? 0) ||
+        a.createdAt.getTime() - b.createdAt.getTime(),
+    );
 }

@@ -4,7 +4,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { canonicalAmount } from '../common/money';
 import type { Product } from '../common/product';
 import { MomoTransaction } from './momo-transaction.entity';
-import { TransactionEvent } from './transaction-event.entity';
+import { hydrate } from './hydrate';
+import { sqlRows } from './sql-rows';
 import type { CreatePendingInput } from './transaction.inputs';
 import { OPERATIONS_BY_PRODUCT, type TransactionOperation } from './transaction.types';
 
@@ -136,10 +137,32 @@ export async function findReplay(
   );
 }
 
+// One statement, one round trip: the row, its creation event, and the row back for hydration.
+// A data-modifying CTE runs to completion even though the outer SELECT does not read it, and the
+// event's foreign key is checked at the end of the statement, when the row exists. `ON CONFLICT
+// DO NOTHING` without a target covers every unique index, the partial ones included: the
+// Idempotency-Key per product and the live (non-FAILED) externalId per product. On a conflict
+// `t` is empty, so no event is written and no row comes back.
+const INSERT_PENDING_SQL = `
+  WITH t AS (
+    INSERT INTO momo_transactions (
+      id, product, operation, status, amount, currency, country, msisdn, external_id,
+      idempotency_key, request_hash, payer_message, payee_note, kyc_level, parent_id,
+      mtn_currency, account_id, api_key_id, callback_token)
+    VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+    ON CONFLICT DO NOTHING
+    RETURNING *
+  ), e AS (
+    INSERT INTO transaction_events (transaction_id, source, from_status, to_status)
+    SELECT id, 'api', NULL, 'PENDING' FROM t
+  )
+  SELECT * FROM t`;
+
 /**
- * Inserts the PENDING row and its creation event. `ON CONFLICT DO NOTHING` makes a concurrent
- * duplicate (same key or same live externalId, from any replica) a non-event here; the caller
- * then rolls back and resolves the request against the winner's committed row.
+ * Inserts the PENDING row and its creation event in one statement and hydrates the row it
+ * returns (no reload). `ON CONFLICT DO NOTHING` makes a concurrent or earlier duplicate (same key
+ * or same live externalId, from any replica) a non-event here: `InsertRaced` is thrown, and the
+ * caller rolls back and resolves the request against the winner's committed row.
  */
 export async function insertPending(
   manager: EntityManager,
@@ -147,22 +170,27 @@ export async function insertPending(
 ): Promise<{ transaction: MomoTransaction; callbackToken: string }> {
   const id = randomUUID();
   const callbackToken = randomBytes(32).toString('base64url');
-  const result = await manager
-    .createQueryBuilder()
-    .insert()
-    .into(MomoTransaction)
-    .values({ ...values, id, callbackToken, status: 'PENDING' })
-    .orIgnore()
-    .returning('id')
-    .updateEntity(false)
-    .execute();
-  if ((result.raw as unknown[]).length === 0) throw new InsertRaced();
-  await manager.insert(TransactionEvent, {
-    transactionId: id,
-    source: 'api',
-    fromStatus: null,
-    toStatus: 'PENDING',
-  });
-  const transaction = await manager.findOneByOrFail(MomoTransaction, { id });
-  return { transaction, callbackToken };
+  const rows = await sqlRows<Record<string, unknown>>(manager, INSERT_PENDING_SQL, [
+    id,
+    values.product,
+    values.operation,
+    values.amount,
+    values.currency,
+    values.country,
+    values.msisdn,
+    values.externalId,
+    values.idempotencyKey,
+    values.requestHash,
+    values.payerMessage,
+    values.payeeNote,
+    values.kycLevel,
+    values.parentId,
+    values.mtnCurrency,
+    values.accountId,
+    values.apiKeyId,
+    callbackToken,
+  ]);
+  const row = rows[0];
+  if (!row) throw new InsertRaced();
+  return { transaction: hydrate(manager.connection, MomoTransaction, row), callbackToken };
 }

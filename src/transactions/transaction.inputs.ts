@@ -47,9 +47,12 @@ export interface CreatePendingRefundInput extends Omit<
 
 export interface CreateHooks {
   /**
-   * Runs in the creating database transaction, after the idempotency checks and just before the
-   * insert (e.g. reserving the daily limit). Throwing rolls everything back; so does a concurrent
-   * duplicate winning the race, after which the call resolves as a replay.
+   * Runs in the creating database transaction just before the insert (e.g. reserving the daily
+   * limit). `createPending` runs it before knowing whether the request is a duplicate (it may run
+   * for a replay): a duplicate makes the insert a no-op and rolls everything back, the hook's
+   * effects included, after which the call resolves as a replay or a 409. Throwing rolls back
+   * too; a thrown DomainError is answered as the replay or 409 instead when the request is a
+   * duplicate. (`createPendingRefund` checks for a duplicate first.)
    */
   beforeInsert?: (manager: EntityManager) => Promise<void>;
 }

@@ -6,7 +6,8 @@ import type { Product } from '../common/product';
 import { MomoTransaction } from './momo-transaction.entity';
 import { refundableCollection, refundTotals, assertRefundFits } from './refund-limits';
 import { requestHash } from './request-hash';
-import { sqlRows } from './sql-rows';
+import { hydrate } from './hydrate';
+import { autocommitRows } from './sql-rows';
 import { applyReport } from './status-application';
 import {
   InsertRaced,
@@ -60,6 +61,13 @@ export class TransactionsService {
    * Stores a new PENDING transaction (its id is the X-Reference-Id to send to MTN) with its
    * creation event, or returns the earlier transaction of an identical request (`replayed`).
    * Concurrent duplicates, even from several replicas, create exactly one row.
+   *
+   * Optimistic: a new request (the common case) costs BEGIN, `beforeInsert` (the daily-limit
+   * upsert), one INSERT of row and event returning the row, COMMIT. Only when the insert meets an
+   * earlier or concurrent duplicate (a unique index) is everything rolled back and the request
+   * resolved against the committed winner: a replay, or a 409 when its request hash differs. A
+   * business refusal of `beforeInsert` (e.g. DAILY_LIMIT_EXCEEDED) is likewise answered as the
+   * replay or 409 it would have been had the earlier transaction been looked up first.
    */
   async createPending(
     input: CreatePendingInput,
@@ -77,12 +85,46 @@ export class TransactionsService {
       msisdn: input.msisdn,
       parentId: null,
     };
-    return this.createWithRetry(async (manager) => {
-      const replay = await findReplay(manager, values);
-      if (replay) return this.replayOf(replay);
-      await hooks.beforeInsert?.(manager);
-      return { ...(await insertPending(manager, values)), replayed: false };
+    for (let attempt = 1; ; attempt += 1) {
+      let refusedByHook = false;
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          try {
+            await hooks.beforeInsert?.(manager);
+          } catch (error) {
+            refusedByHook = true;
+            throw error;
+          }
+          return { ...(await insertPending(manager, values)), replayed: false };
+        });
+      } catch (error) {
+        const raced = error instanceof InsertRaced;
+        if (!raced && !(refusedByHook && error instanceof DomainError)) throw error;
+        // Rolled back; the earlier transaction is committed (a conflicting insert waits for it).
+        const replay = await findReplay(this.dataSource.manager, values);
+        if (replay) return this.replayOf(replay);
+        // Raced with no live duplicate left: it became FAILED meanwhile; insert again.
+        if (!raced || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * The earlier transaction this request would replay, without creating anything (a read): the
+   * same answer `createPending`/`createPendingRefund` would give for a duplicate, a 409 included.
+   * Undefined when the request is new. A refund is looked up under `disbursement`.
+   */
+  async replayFor(
+    product: Product,
+    input: Pick<CreatePendingInput, 'externalId' | 'idempotencyKey' | 'request'>,
+  ): Promise<CreatePendingResult | undefined> {
+    const replay = await findReplay(this.dataSource.manager, {
+      product,
+      externalId: input.externalId,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash: requestHash(input.request),
     });
+    return replay ? this.replayOf(replay) : undefined;
   }
 
   /**
@@ -125,20 +167,21 @@ export class TransactionsService {
    */
   async markAccepted(id: string, nextPollAt: Date): Promise<MomoTransaction> {
     if (!isUuid(id)) throw notFound(id);
-    return this.dataSource.transaction(async (manager) => {
-      const rows = await sqlRows<{ id: string }>(
-        manager,
-        `UPDATE momo_transactions
-            SET mtn_accepted = true,
-                next_poll_at = CASE WHEN status = 'PENDING' THEN $2::timestamptz ELSE NULL END,
-                updated_at = CURRENT_TIMESTAMP
-          WHERE id = $1
-      RETURNING id`,
-        [id, nextPollAt.toISOString()],
-      );
-      if (rows.length === 0) throw notFound(id);
-      return manager.findOneByOrFail(MomoTransaction, { id });
-    });
+    // One autocommit statement: atomic on its own, and it never touches the status, so it cannot
+    // change a final state a callback may have applied first (it waits for that row lock).
+    const rows = await autocommitRows<Record<string, unknown>>(
+      this.dataSource,
+      `UPDATE momo_transactions
+          SET mtn_accepted = true,
+              next_poll_at = CASE WHEN status = 'PENDING' THEN $2::timestamptz ELSE NULL END,
+              updated_at = CURRENT_TIMESTAMP
+        WHERE id = $1
+    RETURNING *`,
+      [id, nextPollAt.toISOString()],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(id);
+    return hydrate(this.dataSource, MomoTransaction, row);
   }
 
   /**
@@ -246,9 +289,7 @@ export class TransactionsService {
     intervalMs: number,
     maxAttempts: number,
   ): Promise<MomoTransaction[]> {
-    return this.dataSource.transaction((manager) =>
-      claimDue(manager, { limit, now, intervalMs, maxAttempts }),
-    );
+    return claimDue(this.dataSource, { limit, now, intervalMs, maxAttempts });
   }
 
   private commonValues(input: CreatePendingRefundInput | CreatePendingInput) {

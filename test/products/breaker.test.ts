@@ -1,10 +1,11 @@
 import { startGateway, type TestGateway } from '../support/gateway';
-import { ROUTES, addFault, clearFaults, mtnCreates, mtnMark, mtnRequests, paymentBody, settled } from './support';
+import { ROUTES, addFault, clearFaults, mtnCreates, mtnMark, mtnRequests, paymentBody, settled, storedCount } from './support';
 
 /**
  * The guide's per-product circuit breaker, seen from the API: five consecutive MTN failures on
- * Collection open it; Collection then answers 503 CIRCUIT_OPEN at once (with Retry-After) and
- * stores the refused payment as FAILED, while Disbursement and Remittance carry on.
+ * Collection open it; Collection then answers 503 CIRCUIT_OPEN at once (with Retry-After),
+ * storing nothing for a payment refused before it was sent (a repeated request still gets its
+ * earlier transaction), while Disbursement and Remittance carry on.
  */
 describe('circuit breaker per product', () => {
   let gw: TestGateway;
@@ -17,7 +18,9 @@ describe('circuit breaker per product', () => {
 
   it('opens Collection after 5 consecutive MTN 503s; Collection answers 503 CIRCUIT_OPEN, Disbursement still works', async () => {
     // A first collection works (and fetches the token, so only the creates fail below).
-    const ok = await gw.request('POST', '/v1/collections', paymentBody(ROUTES.requestToPay, 'UG'));
+    const okBody = paymentBody(ROUTES.requestToPay, 'UG');
+    const okHeaders = { 'idempotency-key': `breaker-${String(okBody.externalId)}` };
+    const ok = await gw.request('POST', '/v1/collections', okBody, okHeaders);
     expect((await settled(gw, '/v1/collections', ok.body.id)).status).toBe('SUCCESSFUL');
     await addFault(gw, { kind: 'error', status: 503, pathPrefix: '/collection/v1_0/requesttopay', method: 'POST' });
     const since = mtnMark(gw);
@@ -35,16 +38,27 @@ describe('circuit breaker per product', () => {
     expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(mtnCreates(gw, since)).toHaveLength(5);
 
-    // Open: refused at once, without a request to MTN, stored FAILED with reason CIRCUIT_OPEN.
-    const third = await gw.request('POST', '/v1/collections', paymentBody(ROUTES.requestToPay, 'GH'));
+    // The payment whose own call opened the breaker had been stored: it is FAILED, CIRCUIT_OPEN.
+    const secondId = (second.body.details as { transactionId?: string }[]).find((d) => d.transactionId)?.transactionId;
+    expect((await gw.request('GET', `/v1/collections/${secondId}`)).body).toMatchObject({ status: 'FAILED', reason: 'CIRCUIT_OPEN' });
+
+    // Open: refused at once, without a request to MTN and without storing anything.
+    const thirdBody = paymentBody(ROUTES.requestToPay, 'GH');
+    const third = await gw.request('POST', '/v1/collections', thirdBody);
     expect(third.status).toBe(503);
-    expect(third.body.code).toBe('CIRCUIT_OPEN');
+    expect(third.body).toMatchObject({ code: 'CIRCUIT_OPEN', retryable: true });
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(third.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect((third.body.details as { transactionId?: string }[]).some((d) => d.transactionId)).toBe(false);
     expect(mtnCreates(gw, since)).toHaveLength(5);
-    for (const refused of [second, third]) {
-      const id = (refused.body.details as { transactionId?: string }[]).find((d) => d.transactionId)?.transactionId;
-      expect((await gw.request('GET', `/v1/collections/${id}`)).body).toMatchObject({ status: 'FAILED', reason: 'CIRCUIT_OPEN' });
-    }
+    expect(await storedCount(gw, 'external_id = $1', [thirdBody.externalId])).toBe(0);
+
+    // A repeat of a payment stored before the breaker opened still gets that payment back.
+    const replay = await gw.request('POST', '/v1/collections', okBody, okHeaders);
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toMatchObject({ id: ok.body.id, status: 'SUCCESSFUL' });
+    expect(mtnCreates(gw, since)).toHaveLength(5);
 
     // Other Collection calls of the same account wait too: no request reaches MTN.
     const sinceBalance = mtnMark(gw);
@@ -67,7 +81,8 @@ describe('circuit breaker per product', () => {
     const refused = await gw.request('POST', '/v1/collections', body);
     expect(refused.body.code).toBe('CIRCUIT_OPEN');
     const again = await gw.request('POST', '/v1/collections', body);
-    // Still open: refused again, but as CIRCUIT_OPEN, not as a duplicate of the FAILED one.
+    // Still open: refused again as CIRCUIT_OPEN, and neither attempt stored anything.
     expect(again.body.code).toBe('CIRCUIT_OPEN');
+    expect(await storedCount(gw, 'external_id = $1', [body.externalId])).toBe(0);
   });
 });

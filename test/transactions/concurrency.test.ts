@@ -9,8 +9,8 @@ const CALLERS = 20;
 
 /**
  * Concurrent duplicates from several replicas (each its own pool). A barrier inside
- * `beforeInsert` holds every caller until all 20 have passed the idempotency checks, so all 20
- * really do race for the insert.
+ * `beforeInsert`, which runs just before the insert, holds every caller until all 20 have reached
+ * it, so all 20 really do race for the insert.
  */
 describe('concurrent duplicate creation', () => {
   let db: TestDatabase;

@@ -233,12 +233,41 @@ describe('TransactionsService.createPending', () => {
       expect(await rowsWithExternalId(input.externalId)).toBe(0);
     });
 
-    it('does not run for a replay', async () => {
+    it('keeps none of its effects for a replay', async () => {
       const input = collectionInput();
-      await service.createPending(input);
-      const beforeInsert = jest.fn(() => Promise.resolve());
-      await service.createPending(input, { beforeInsert });
-      expect(beforeInsert).not.toHaveBeenCalled();
+      const first = await service.createPending(input);
+      const marker = uniqueId('hook');
+      const again = await service.createPending(input, {
+        beforeInsert: async (manager) => {
+          await manager.query('CREATE TABLE IF NOT EXISTS hook_marks (mark text NOT NULL)');
+          await manager.query('INSERT INTO hook_marks (mark) VALUES ($1)', [marker]);
+        },
+      });
+      expect(again).toMatchObject({ replayed: true, transaction: { id: first.transaction.id } });
+      const marks: unknown[] = await dataSource.query(
+        `SELECT 1 FROM pg_tables WHERE tablename = 'hook_marks'`,
+      );
+      expect(marks).toEqual([]);
+    });
+
+    it('answers a replay, not its refusal, when it refuses a repeated request', async () => {
+      const input = collectionInput({ idempotencyKey: uniqueId('key') });
+      const first = await service.createPending(input);
+      const refusal = new DomainError('DAILY_LIMIT_EXCEEDED', 'over the daily limit');
+      const refuse = { beforeInsert: () => Promise.reject(refusal) };
+      await expect(service.createPending(input, refuse)).resolves.toMatchObject({
+        replayed: true,
+        transaction: { id: first.transaction.id },
+      });
+      // A different request under the same key: the 409, as when it is looked up first.
+      expect(
+        await codeOf(
+          service.createPending(
+            collectionInput({ idempotencyKey: input.idempotencyKey, amount: '2000' }),
+            refuse,
+          ),
+        ),
+      ).toBe('IDEMPOTENCY_KEY_REUSED');
     });
   });
 

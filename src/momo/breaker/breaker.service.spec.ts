@@ -139,6 +139,45 @@ describe('BreakerService', () => {
     );
   });
 
+  describe('refusalFor', () => {
+    it('answers nothing while closed, and for a breaker never used, creating none', () => {
+      const { service } = setup();
+      expect(service.refusalFor('collection', 'default')).toBeUndefined();
+      expect(service.getStates()).toEqual([]);
+    });
+
+    it('answers the CIRCUIT_OPEN error execute would throw while open, changing nothing', async () => {
+      const { service, clock } = setup();
+      await failTimes(service, 5);
+      clock.now.mockReturnValue(START + 45_500);
+      const refusal = service.refusalFor('collection', 'default');
+      expect(refusal).toMatchObject({ code: 'CIRCUIT_OPEN', retryAfterSeconds: 15 });
+      await expect(service.execute('collection', 'default', succeed)).rejects.toEqual(refusal);
+      expect(service.getStates()[0]).toMatchObject({ state: 'open', retryAfterSeconds: 15 });
+      expect(service.refusalFor('disbursement', 'default')).toBeUndefined();
+    });
+
+    it('lets the trial through once the open period is over, and refuses while it runs', async () => {
+      const { service, clock } = setup();
+      await failTimes(service, 5);
+      clock.now.mockReturnValue(START + 60_000);
+      expect(service.refusalFor('collection', 'default')).toBeUndefined();
+      let finishTrial: (v: string) => void = () => undefined;
+      const trial = service.execute(
+        'collection',
+        'default',
+        () => new Promise<string>((r) => (finishTrial = r)),
+      );
+      expect(service.refusalFor('collection', 'default')).toMatchObject({
+        code: 'CIRCUIT_OPEN',
+        retryAfterSeconds: 1,
+      });
+      finishTrial('ok');
+      await expect(trial).resolves.toBe('ok');
+      expect(service.refusalFor('collection', 'default')).toBeUndefined();
+    });
+  });
+
   it('reports half-open once the open period has passed on the clock', async () => {
     const { service, clock } = setup();
     await failTimes(service, 5);

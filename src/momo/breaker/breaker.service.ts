@@ -79,6 +79,10 @@ interface Breaker {
   state: BreakerState;
 }
 
+function breakerKey(product: Product, accountId: string): string {
+  return `${product}\n${accountId}`;
+}
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
@@ -125,10 +129,23 @@ export class BreakerService {
 
   /** Fails at once with CIRCUIT_OPEN when a call could not go through now. */
   assertCallable(product: Product, accountId: string): void {
-    const breaker = this.breakerFor(product, accountId);
+    const refusal = this.refusalFor(product, accountId);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * The CIRCUIT_OPEN error a call of this product and account would fail with right now (open, or
+   * half-open with its trial in flight), or undefined when it would go through. Only looks: no
+   * state changes, no breaker created. Once the open period is over the next call is the trial,
+   * so this answers undefined and lets it through.
+   */
+  refusalFor(product: Product, accountId: string): DomainError | undefined {
+    const breaker = this.breakers.get(breakerKey(product, accountId));
+    if (!breaker) return undefined;
     const view = this.viewOf(breaker);
     if (view.state === 'open' || breaker.policy.state === CircuitState.HalfOpen)
-      throw this.openError(breaker);
+      return this.openError(breaker);
+    return undefined;
   }
 
   getStates(): BreakerStateView[] {
@@ -147,7 +164,7 @@ export class BreakerService {
   }
 
   private breakerFor(product: Product, accountId: string): Breaker {
-    const key = `${product}\n${accountId}`;
+    const key = breakerKey(product, accountId);
     const existing = this.breakers.get(key);
     if (existing) return existing;
     const { failureThreshold, openSeconds } = this.config.momo.breaker;
