@@ -1,6 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { DomainError } from '../common/errors/domain-error';
-import { ApiKeyRateLimiter, type KeyBudget } from './api-key.rate-limiter';
+import { ApiKeyRateLimiter, postgresKeyBudgets, type KeyBudget } from './api-key.rate-limiter';
 import type { AuthenticatedApiKey } from './authenticated-api-key';
 
 const key = (id: string, rateLimitPerMinute: number): AuthenticatedApiKey => ({
@@ -46,6 +46,23 @@ describe('ApiKeyRateLimiter', () => {
     await limiter.consume(key('b', 5));
     await limiter.consume(key('c', 7));
     expect(made).toEqual([5, 7]);
+  });
+
+  it("leases blocks of a key's minute from its row in api_key_rate_limit", async () => {
+    const now = Date.parse('2026-11-26T10:00:00Z');
+    const values: unknown[][] = [];
+    const db = {
+      query: (config: { text: string; values: unknown[] }) => {
+        expect(config.text).toContain('"api_key_rate_limit"');
+        values.push(config.values);
+        return Promise.resolve({ rows: [{ points: 24, expire: String(now + 60_000) }] });
+      },
+    };
+    const limiter = new ApiKeyRateLimiter(postgresKeyBudgets(db, { now: () => now }));
+    for (let i = 0; i < 24; i++) await limiter.consume(key('a', 1200));
+    expect(values).toEqual([['key:a', 24, now + 60_000, now]]);
+    await expect(limiter.consume(key('a', 1200))).resolves.toMatchObject({ limit: 1200 });
+    expect(values).toHaveLength(2);
   });
 
   it('lets a broken store fail the request rather than pretend it was refused', async () => {

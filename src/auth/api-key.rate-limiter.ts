@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from '../common/errors/domain-error';
+import { LeasedBudget, type LeaseDatabase } from '../database/leased-budget';
+import type { Clock } from './auth.clock';
 import type { AuthenticatedApiKey } from './authenticated-api-key';
 
-/** Created by migration 1764500000000-ApiKeys; rate-limiter-flexible's own shape. */
+/** Created by migration 1764500000000-ApiKeys: (key, points, expire in epoch ms), one row per key. */
 export const API_KEY_RATE_LIMIT_TABLE = 'api_key_rate_limit';
 const WINDOW_SECONDS = 60;
 
-/** The part of a rate-limiter-flexible limiter used here (a fake in unit tests). */
+/** The part of a budget used here: `LeasedBudget` in production, a fake in unit tests. */
 export interface KeyBudget {
   /** Resolves when granted; rejects with a `RateLimiterRes` when refused, or an Error when broken. */
   consume(key: string, points?: number): Promise<RateLimiterRes>;
@@ -20,34 +21,34 @@ export const API_KEY_BUDGETS = Symbol('API_KEY_BUDGETS');
 
 /**
  * Budgets kept in PostgreSQL, so a key's limit holds across all replicas (a client spreading its
- * calls over pods gets the same limit as one hitting a single pod). Once a key has spent its
- * minute, the replica refuses it from memory until the window ends, so a flood costs no database
- * work. If the database cannot answer, each replica counts alone in memory (the request then
- * usually fails on the database anyway).
+ * calls over pods gets the same limit as one hitting a single pod). Each replica leases a block of
+ * the key's minute (1 request up to 50 a minute, `ceil(limit / 50)` above, at most 50: see
+ * `leaseBlockSize`) with one upsert and spends it from memory, so a busy key costs one round trip
+ * per block, not per request. Once a key has spent its minute, the replica refuses it from memory
+ * until the window ends, so a flood costs no database work. If the database cannot answer, each
+ * replica counts alone in memory (the request then usually fails on the database anyway).
  */
-export function postgresKeyBudgets(pool: Pool): KeyBudgetFactory {
+export function postgresKeyBudgets(db: LeaseDatabase, clock: Clock): KeyBudgetFactory {
   return (points) =>
-    new RateLimiterPostgres({
-      storeClient: pool,
-      storeType: 'pool',
-      tableName: API_KEY_RATE_LIMIT_TABLE,
-      tableCreated: true,
+    new LeasedBudget({
+      db,
+      table: API_KEY_RATE_LIMIT_TABLE,
       // One row per key, reused every window: the table never grows beyond the number of keys.
-      clearExpiredByTimeout: false,
       keyPrefix: 'key',
-      points,
-      duration: WINDOW_SECONDS,
-      inMemoryBlockOnConsumed: points + 1,
-      insuranceLimiter: new RateLimiterMemory({
-        keyPrefix: 'key',
-        points,
-        duration: WINDOW_SECONDS,
-      }),
+      limit: points,
+      windowMs: WINDOW_SECONDS * 1000,
+      clock,
+      memoryFallback: true,
     });
 }
 
 export interface BudgetState {
   limit: number;
+  /**
+   * Exact when the key's blocks are 1 request (limits up to 50 a minute); above, approximate: the
+   * limit minus what all replicas had leased at this replica's latest lease, plus this replica's
+   * unspent block.
+   */
   remaining: number;
   /** Seconds until the window resets. */
   resetSeconds: number;

@@ -7,7 +7,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyLogContext } from './api-key.log-context';
 import { API_KEY_BUDGETS, ApiKeyRateLimiter, postgresKeyBudgets } from './api-key.rate-limiter';
 import { ApiKeyStore } from './api-key.store';
-import { AUTH_CLOCK } from './auth.clock';
+import { AUTH_CLOCK, type Clock } from './auth.clock';
 import { AuthCoverageCheck } from './auth-coverage.check';
 
 /**
@@ -21,8 +21,8 @@ import { AuthCoverageCheck } from './auth-coverage.check';
     { provide: AUTH_CLOCK, useValue: systemClock },
     {
       provide: API_KEY_BUDGETS,
-      inject: [CounterPool],
-      useFactory: (counters: CounterPool) => postgresKeyBudgets(counters.pool),
+      inject: [CounterPool, AUTH_CLOCK],
+      useFactory: (counters: CounterPool, clock: Clock) => postgresKeyBudgets(counters.pool, clock),
     },
     ApiKeyStore,
     ApiKeyAuthenticator,

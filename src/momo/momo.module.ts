@@ -11,7 +11,14 @@ import { OutboundRateLimiter } from './rate-limit/outbound-rate-limiter.service'
 import { RATE_LIMIT_STORES, createPostgresRateLimitStores } from './rate-limit/rate-limit.stores';
 import { RetryPolicy } from './retry/retry.policy';
 import { CallbackHostCheck } from './startup/callback-host.check';
-import { MOMO_CLOCK, MOMO_RANDOM, MOMO_SLEEPER, realSleeper, systemClock } from './time/clock';
+import {
+  MOMO_CLOCK,
+  MOMO_RANDOM,
+  MOMO_SLEEPER,
+  realSleeper,
+  systemClock,
+  type Clock,
+} from './time/clock';
 import { TokenService } from './token/token.service';
 
 /**
@@ -28,9 +35,9 @@ import { TokenService } from './token/token.service';
     { provide: MOMO_RANDOM, useValue: Math.random },
     {
       provide: RATE_LIMIT_STORES,
-      inject: [CounterPool, APP_CONFIG],
-      useFactory: (counters: CounterPool, config: AppConfig) =>
-        createPostgresRateLimitStores(counters.pool, config),
+      inject: [CounterPool, APP_CONFIG, MOMO_CLOCK],
+      useFactory: (counters: CounterPool, config: AppConfig, clock: Clock) =>
+        createPostgresRateLimitStores(counters.pool, config, clock),
     },
     CountryRulesService,
     DailyLimitService,

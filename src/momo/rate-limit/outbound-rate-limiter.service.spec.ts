@@ -135,6 +135,19 @@ describe('OutboundRateLimiter', () => {
     expect(background.used.get('default:collection')).toBe(0);
   });
 
+  it('refuses a background call without taking its share when the total is known to be spent', async () => {
+    const { limiter, total, background } = setup();
+    const spentFor = jest.fn(() => 25_000);
+    Object.assign(total, { spentFor });
+    await expect(limiter.acquire(bg)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 25,
+    });
+    expect(spentFor).toHaveBeenCalledWith('default:collection');
+    expect(background.used.size).toBe(0);
+    expect(limiter.getCounters().backgroundRefusals).toBe(1);
+  });
+
   it('refuses every background call when their share is zero', async () => {
     const { limiter } = setup({ MTN_MOMO_RATE_LIMIT_BACKGROUND_PERCENT: '0' });
     await expect(limiter.acquire(bg)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
@@ -160,5 +173,15 @@ describe('OutboundRateLimiter', () => {
       backgroundRefusals: 1,
       storeErrors: 1,
     });
+  });
+
+  it('adds the checks its stores answered from memory to the store errors', async () => {
+    const config = loadConfig({ MTN_MOMO_RATE_LIMIT_PER_MINUTE: '10' });
+    const total = new FakeBudget(10);
+    const stores = { total, background: new FakeBudget(3), storeErrors: () => 4 };
+    const limiter = new OutboundRateLimiter(config, stores, () => Promise.resolve());
+    total.failWith = new Error('down');
+    await limiter.acquire(live);
+    expect(limiter.getCounters().storeErrors).toBe(5);
   });
 });

@@ -18,7 +18,10 @@ export interface RateLimitCounters {
   waits: number;
   liveRefusals: number;
   backgroundRefusals: number;
-  /** Budget checks the database could not answer (the call went ahead). */
+  /**
+   * Budget checks the database could not answer: the call went ahead, counted against this
+   * replica's in-memory budget (or, if the store itself failed, without a budget).
+   */
   storeErrors: number;
 }
 
@@ -26,10 +29,10 @@ type Attempt = { granted: true } | { granted: false; msBeforeNext: number };
 
 /**
  * MTN's per-subscription call budget (about 600 a minute), per account and product, shared by
- * all replicas through PostgreSQL. A live call waits up to `maxWaitMs` for budget, then fails
- * with RATE_LIMITED. A background call (polling, reconciliation) must fit both its own share
- * (`backgroundPercent` of the budget) and the whole budget, and never waits: live traffic always
- * keeps the rest of the minute's budget.
+ * all replicas through PostgreSQL (leased in blocks: see `createPostgresRateLimitStores`). A live
+ * call waits up to `maxWaitMs` for budget, then fails with RATE_LIMITED. A background call
+ * (polling, reconciliation) must fit both its own share (`backgroundPercent` of the budget) and
+ * the whole budget, and never waits: live traffic always keeps the rest of the minute's budget.
  */
 @Injectable()
 export class OutboundRateLimiter {
@@ -67,10 +70,19 @@ export class OutboundRateLimiter {
   }
 
   getCounters(): RateLimitCounters {
-    return { ...this.counters };
+    return {
+      ...this.counters,
+      storeErrors: this.counters.storeErrors + (this.stores.storeErrors?.() ?? 0),
+    };
   }
 
   private async acquireBackground(key: string): Promise<void> {
+    // A total this replica knows is spent would refuse anyway: do not lease share units for it.
+    const spentMs = this.stores.total.spentFor?.(key) ?? 0;
+    if (spentMs > 0) {
+      this.counters.backgroundRefusals++;
+      throw this.refused(spentMs);
+    }
     const share = await this.take(this.stores.background, key);
     if (!share.granted) {
       this.counters.backgroundRefusals++;
@@ -78,7 +90,8 @@ export class OutboundRateLimiter {
     }
     const total = await this.take(this.stores.total, key);
     if (!total.granted) {
-      // Give the share back: this call did not happen.
+      // Give the share back: this call did not happen. It stays in this replica's leased block
+      // for the next background call (no database work).
       await this.stores.background.reward(key, 1).catch(() => undefined);
       this.counters.backgroundRefusals++;
       throw this.refused(total.msBeforeNext);
@@ -91,7 +104,7 @@ export class OutboundRateLimiter {
       return { granted: true };
     } catch (err) {
       if (err instanceof RateLimiterRes) {
-        // rate-limiter-flexible reports -1 or 0 when it cannot tell; assume a short wait.
+        // A budget that cannot tell reports -1 or 0; assume a short wait.
         return { granted: false, msBeforeNext: err.msBeforeNext > 0 ? err.msBeforeNext : 1000 };
       }
       this.counters.storeErrors++;
