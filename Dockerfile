@@ -22,4 +22,6 @@ EXPOSE 3000
 # Liveness for plain Docker; Kubernetes uses its own probes (deploy/k8s).
 HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# The heap limit is package.json's "start:prod" (a test keeps them equal): without one, V8 grows the
+# heap lazily towards a limit sized for the host, far beyond what the service needs (bench/README.md).
+CMD ["node", "--max-old-space-size=160", "dist/src/main.js"]

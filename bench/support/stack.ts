@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
-import { freePort, spawnCompiled, waitForHttp, type BenchProcess } from './processes';
+import { ROOT, freePort, spawnCompiled, waitForHttp, type BenchProcess } from './processes';
 
 /**
  * The pieces every bench phase stands on: one PostgreSQL (its own temp data folder, production
@@ -157,6 +157,19 @@ export async function createApiKey(databaseUrl: string): Promise<string | undefi
   }
 }
 
+/**
+ * The node flags production runs the gateway with: those of package.json's `start:prod` (which
+ * the Dockerfile's CMD repeats), e.g. the heap limit. The bench measures the service as deployed.
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts['start:prod'] ?? '').split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node') throw new Error('package.json start:prod must start with node');
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
+
 export interface GatewayStartOptions {
   name: string;
   databaseUrl: string;
@@ -177,7 +190,8 @@ export async function startGatewayProcess(o: GatewayStartOptions): Promise<Bench
   const proc = spawnCompiled(o.name, 'src/main.ts', {
     introspect: true,
     logFile: o.logFile,
-    nodeFlags: o.nodeFlags,
+    // Later flags win: an experiment's --gateway-node-flags overrides production's.
+    nodeFlags: [...productionNodeFlags(), ...(o.nodeFlags ?? [])],
     env: {
       BENCH_NEST: '1',
       NODE_ENV: 'production',

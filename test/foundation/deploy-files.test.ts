@@ -47,6 +47,14 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
+  it('the image runs the service as `npm run start:prod` does, heap limit included', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(cmd.join(' ')).toBe(pkg.scripts['start:prod']);
+    expect(cmd).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+  });
+
   const composeCli = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
   (composeCli.status === 0 ? it : it.skip)('docker-compose validates the compose file', () => {
     const run = spawnSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { encoding: 'utf8' });
