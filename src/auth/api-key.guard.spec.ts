@@ -7,6 +7,8 @@ import { ApiKeyGuard, presentedKey } from './api-key.guard';
 import type { ApiKeyRateLimiter } from './api-key.rate-limiter';
 import { MetricsAccess, Public, RequireScope } from './auth.decorators';
 import { apiKeyOfRequest, type AuthenticatedApiKey } from './authenticated-api-key';
+import { requestTags } from '../observability/request-tags';
+import type { IncomingMessage } from 'node:http';
 
 class Probe {
   @RequireScope('collection:write') write(): void {}
@@ -51,7 +53,7 @@ function setup(options: { metricsPublic?: boolean } = {}) {
     config,
   );
   const call = (type: object, method: string, headers: Record<string, string> = {}) => {
-    const request = { headers };
+    const request = { headers, raw: {} as IncomingMessage };
     const replyHeaders: Record<string, string> = {};
     const reply = {
       header: jest.fn((name: string, value: string) => (replyHeaders[name] = value)),
@@ -174,6 +176,33 @@ describe('ApiKeyGuard', () => {
     await expect(
       refusal(call(Probe, 'write', { authorization: `Bearer ${KEY}` }).result),
     ).resolves.toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 12 });
+  });
+
+  it("names the request's operation after the handler when it lets the request through", async () => {
+    const { call } = setup();
+    const open = call(Probe, 'open');
+    await open.result;
+    expect(requestTags(open.request.raw).handler).toBe('open');
+    const keyed = call(Probe, 'write', { authorization: `Bearer ${KEY}` });
+    await keyed.result;
+    expect(requestTags(keyed.request.raw).handler).toBe('write');
+  });
+
+  it('leaves the operation unnamed when it refuses the request (no handler serves it)', async () => {
+    const { call, consume } = setup();
+    const refused = [
+      call(Probe, 'write'),
+      call(OpenProbe, 'read', { authorization: `Bearer ${KEY}` }),
+      call(Probe, 'undeclared', { authorization: `Bearer ${KEY}` }),
+    ];
+    consume.mockRejectedValueOnce(
+      new DomainError('RATE_LIMITED', 'spent', { retryAfterSeconds: 1 }),
+    );
+    refused.push(call(Probe, 'write', { authorization: `Bearer ${KEY}` }));
+    for (const c of refused) {
+      await refusal(c.result);
+      expect(requestTags(c.request.raw).handler).toBeUndefined();
+    }
   });
 
   it('leaves /metrics open by default and asks for metrics:read when METRICS_PUBLIC=false', async () => {

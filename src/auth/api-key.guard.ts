@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { requestTags } from '../observability/request-tags';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyLogContext } from './api-key.log-context';
 import { ApiKeyRateLimiter } from './api-key.rate-limiter';
@@ -49,15 +50,17 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (access?.kind === 'public') return true;
-    if (access?.kind === 'public-when' && this.config.auth[access.setting]) return true;
-
+    const handler = context.getHandler();
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [
+      handler,
+      context.getClass(),
+    ]);
+    if (access?.kind === 'public') return this.allow(request, handler.name);
+    if (access?.kind === 'public-when' && this.config.auth[access.setting])
+      return this.allow(request, handler.name);
+
     const reply = http.getResponse<FastifyReply>();
 
     const presented = presentedKey(request.headers);
@@ -96,6 +99,16 @@ export class ApiKeyGuard implements CanActivate {
     void reply.header('X-RateLimit-Limit', String(budget.limit));
     void reply.header('X-RateLimit-Remaining', String(budget.remaining));
     void reply.header('X-RateLimit-Reset', String(budget.resetSeconds));
+    return this.allow(request, handler.name);
+  }
+
+  /**
+   * Lets the request through, naming its operation after the handler that will serve it (the
+   * `operation` label of the request metrics; the global guard sees every route, so no
+   * interceptor is needed for it). A refused request is served by no handler and keeps `none`.
+   */
+  private allow(request: FastifyRequest, handlerName: string): true {
+    if (request.raw) requestTags(request.raw).handler = handlerName;
     return true;
   }
 

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.momo.retry).toEqual({ maxAttempts: 3, baseDelayMs: 2000 });
     expect(c.momo.rateLimit.requestsPerMinute).toBe(600);
     expect(c.polling).toEqual({ enabled: true, intervalMs: 5000, maxAttempts: 12 });
+    expect(c.callbacks).toEqual({ concurrency: 4, queueCapacity: 1000, drainTimeoutMs: 10000 });
   });
 
   it('names the variable when a value is wrong', () => {

@@ -40,6 +40,15 @@ export interface AppConfig {
     rateLimit: { requestsPerMinute: number; maxWaitMs: number; backgroundPercent: number };
   };
   polling: { enabled: boolean; intervalMs: number; maxAttempts: number };
+  /** MTN's callbacks are confirmed with MTN through a bounded queue (see `WebhookService`). */
+  callbacks: {
+    /** Confirmations (status call and update) in flight at once. */
+    concurrency: number;
+    /** Callbacks waiting for a confirmation slot; beyond it the poller is asked to look soon. */
+    queueCapacity: number;
+    /** At shutdown, how long queued confirmations may still run before the rest go to the poller. */
+    drainTimeoutMs: number;
+  };
   notifications: {
     /** This replica delivers the notification outbox (any number may: each row goes out once). */
     enabled: boolean;
@@ -268,6 +277,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: bool(env.POLL_ENABLED, true),
       intervalMs: env.POLL_INTERVAL_MS ?? 5_000,
       maxAttempts: env.POLL_MAX_ATTEMPTS ?? 12,
+    },
+    callbacks: {
+      concurrency: env.CALLBACK_CONCURRENCY ?? 4,
+      queueCapacity: env.CALLBACK_QUEUE_CAPACITY ?? 1_000,
+      drainTimeoutMs: env.CALLBACK_DRAIN_TIMEOUT_MS ?? 10_000,
     },
     notifications: {
       enabled: bool(env.NOTIFICATIONS_ENABLED, true),

@@ -130,6 +130,15 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000)
   POLL_MAX_ATTEMPTS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256)
+  CALLBACK_CONCURRENCY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000000)
+  CALLBACK_QUEUE_CAPACITY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(600000)
+  CALLBACK_DRAIN_TIMEOUT_MS?: number;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   MOMO_EMULATOR_PORT?: number;
 

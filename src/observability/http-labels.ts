@@ -8,7 +8,7 @@ export interface AnsweredRequest {
   route: string | undefined;
   params: unknown;
   statusCode: number;
-  /** The Nest handler that ran (set by `OperationTagInterceptor`); undefined when none did. */
+  /** The Nest handler that ran (recorded by `ApiKeyGuard` as it lets the request through); undefined when none did. */
   handler: string | undefined;
   /** The error body's `code`, for answers of 400 and above. */
   errorCode: string | undefined;

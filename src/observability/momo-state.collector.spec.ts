@@ -44,7 +44,10 @@ describe('MomoStateCollector', () => {
   } as unknown as BreakerService;
   const limiter = { getCounters: () => counters } as unknown as OutboundRateLimiter;
   const webhooks = {
-    statsByProduct: () => [{ product: 'collection', confirmed: 3, forged: 1, duplicate: 2 }],
+    statsByProduct: () => [
+      { product: 'collection', confirmed: 3, forged: 1, duplicate: 2, deferred: 5, dropped: 1 },
+    ],
+    queueState: () => ({ running: 4, waiting: 17, forPoller: 2 }),
   } as unknown as WebhookService;
 
   it('maps breaker states to 0, 1 and 2', () => {
@@ -85,6 +88,12 @@ describe('MomoStateCollector', () => {
     expect(text).toContain('momo_callbacks_total{product="collection",outcome="verified"} 3');
     expect(text).toContain('momo_callbacks_total{product="collection",outcome="forged"} 1');
     expect(text).toContain('momo_callbacks_total{product="collection",outcome="duplicate"} 2');
+    expect(text).toContain('momo_callbacks_total{product="collection",outcome="deferred"} 5');
+    expect(text).toContain('momo_callbacks_total{product="collection",outcome="dropped"} 1');
+    expect(text).toContain('momo_callbacks_total{product="remittance",outcome="deferred"} 0');
+    expect(text).toContain('momo_callback_queue{state="running"} 4');
+    expect(text).toContain('momo_callback_queue{state="waiting"} 17');
+    expect(text).toContain('momo_callback_queue{state="for_poller"} 2');
     expect(text).toContain('momo_callbacks_total{product="remittance",outcome="verified"} 0');
 
     // Totals are re-read, not added up, at every scrape.

@@ -24,6 +24,8 @@ const CALLBACK_OUTCOMES: ReadonlyArray<readonly [CallbackOutcome, string]> = [
   ['confirmed', 'verified'],
   ['forged', 'forged'],
   ['duplicate', 'duplicate'],
+  ['deferred', 'deferred'],
+  ['dropped', 'dropped'],
 ];
 
 /**
@@ -106,7 +108,7 @@ export class MomoStateCollector implements OnModuleInit, OnModuleDestroy {
     });
     new Counter({
       name: 'momo_callbacks_total',
-      help: 'MTN callbacks received: verified (status then asked of MTN), forged (unknown transaction or wrong token), duplicate (transaction already final)',
+      help: 'MTN callbacks received: verified (status then asked of MTN), forged (unknown transaction or wrong token), duplicate (transaction already final), deferred (confirmation queue full: left to the poller, polled now), dropped (not even that: polled on its own schedule)',
       labelNames: ['product', 'outcome'] as const,
       registers,
       collect: function (this: Counter<'product' | 'outcome'>) {
@@ -117,6 +119,18 @@ export class MomoStateCollector implements OnModuleInit, OnModuleDestroy {
           for (const [outcome, label] of CALLBACK_OUTCOMES)
             this.inc({ product, outcome: label }, stats?.[outcome] ?? 0);
         }
+      },
+    });
+    new Gauge({
+      name: 'momo_callback_queue',
+      help: 'MTN callbacks awaiting confirmation: running (status call and update in flight), waiting (for a free slot), for_poller (queue full: about to be made due for a poll)',
+      labelNames: ['state'] as const,
+      registers,
+      collect: function (this: Gauge<'state'>) {
+        const state = webhooks.queueState();
+        this.set({ state: 'running' }, state.running);
+        this.set({ state: 'waiting' }, state.waiting);
+        this.set({ state: 'for_poller' }, state.forPoller);
       },
     });
   }

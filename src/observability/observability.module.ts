@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MomoModule } from '../momo/momo.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { HttpMetricsHook } from './http-metrics.hook';
 import { MetricsController } from './metrics.controller';
 import { MomoStateCollector } from './momo-state.collector';
 import { MtnCallObserver } from './mtn-call.observer';
-import { OperationTagInterceptor } from './operation-tag.interceptor';
 import { PendingTransactionsCollector } from './pending-transactions.collector';
 
 /**
@@ -22,7 +20,6 @@ import { PendingTransactionsCollector } from './pending-transactions.collector';
     MtnCallObserver,
     MomoStateCollector,
     PendingTransactionsCollector,
-    { provide: APP_INTERCEPTOR, useClass: OperationTagInterceptor },
   ],
   exports: [HttpMetricsHook],
 })

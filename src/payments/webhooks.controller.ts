@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Logger, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WebhookService } from './webhook.service';
 import { Public } from '../auth/auth.decorators';
@@ -6,15 +6,14 @@ import { Public } from '../auth/auth.decorators';
 /**
  * MTN's callbacks (`X-Callback-Url`). MTN sends POST for v1 operations and PUT for v2, unsigned
  * and without the reference id, so the URL names the transaction and carries its secret token.
- * The answer is always 200 at once; the callback is only a hint, confirmed with MTN afterwards.
+ * The answer is always 200 at once; the callback is only a hint, confirmed with MTN afterwards
+ * (through a bounded queue, or by the poller when the queue is full: see `WebhookService`).
  */
 @ApiTags('webhooks')
 // MTN cannot send our API key: the URL carries a per-transaction token instead.
 @Public()
 @Controller('v1/webhooks/mtn')
 export class WebhooksController {
-  private readonly logger = new Logger(WebhooksController.name);
-
   constructor(private readonly webhooks: WebhookService) {}
 
   @Post(':product/:id/:token')
@@ -33,9 +32,7 @@ export class WebhooksController {
   }
 
   private receive(product: string, id: string, token: string, body: unknown): { received: true } {
-    void this.webhooks.handle(product, id, token, body).catch((err: unknown) =>
-      this.logger.warn({ referenceId: id, product, err: err instanceof Error ? err.message : String(err) }, 'callback handling failed'),
-    );
+    this.webhooks.receive(product, id, token, body);
     return { received: true };
   }
 }

@@ -22,7 +22,8 @@ export function loggerOptions(config: AppConfig): Params {
           ? { ignore: (req: IncomingMessage) => isProbe(req) }
           : false,
         genReqId: (req: IncomingMessage) => requestIdOf(req),
-        customProps: () => ({}),
+        // No `customProps`: with it pino-http makes one more child logger per request. The key's
+        // name and prefix are bound later, by `ApiKeyLogContext`, on the request's own loggers.
         // The active trace's traceId and spanId on every line written inside a trace.
         mixin: traceLogFields,
         quietReqLogger: true,

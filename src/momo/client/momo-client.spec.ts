@@ -2,7 +2,6 @@ import type { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { of, throwError } from 'rxjs';
 import { loadConfig } from '../../config/app-config';
 import { MomoAccountsService } from '../accounts/momo-accounts.service';
 import { BreakerService } from '../breaker/breaker.service';
@@ -52,30 +51,36 @@ function setup(env: Record<string, string> = {}, budget: BudgetLimiter = granted
   const handlers: Handler[] = [];
   const product: Handler = () => ({ status: 202 });
   const http = {
-    request: jest.fn((request: AxiosRequestConfig<string>) => {
-      requests.push(request);
-      let answer: Answer | Error;
-      if (request.url?.endsWith('/token/'))
-        answer = {
-          status: 200,
-          body: { access_token: `token-${++tokens}`, token_type: 'access_token', expires_in: 3600 },
-        };
-      else answer = (handlers.shift() ?? product)(request);
-      if (answer instanceof Error) return throwError(() => answer);
-      const data =
-        answer.body === undefined
-          ? ''
-          : typeof answer.body === 'string'
-            ? answer.body
-            : JSON.stringify(answer.body);
-      return of({
-        status: answer.status,
-        headers: answer.headers ?? {},
-        data,
-        config: request,
-        statusText: '',
-      });
-    }),
+    axiosRef: {
+      request: jest.fn((request: AxiosRequestConfig<string>) => {
+        requests.push(request);
+        let answer: Answer | Error;
+        if (request.url?.endsWith('/token/'))
+          answer = {
+            status: 200,
+            body: {
+              access_token: `token-${++tokens}`,
+              token_type: 'access_token',
+              expires_in: 3600,
+            },
+          };
+        else answer = (handlers.shift() ?? product)(request);
+        if (answer instanceof Error) return Promise.reject(answer);
+        const data =
+          answer.body === undefined
+            ? ''
+            : typeof answer.body === 'string'
+              ? answer.body
+              : JSON.stringify(answer.body);
+        return Promise.resolve({
+          status: answer.status,
+          headers: answer.headers ?? {},
+          data,
+          config: request,
+          statusText: '',
+        });
+      }),
+    },
   } as unknown as HttpService;
   const accounts = new MomoAccountsService(config, new CountryRulesService(config));
   const limiter = new OutboundRateLimiter(config, { total: budget, background: budget }, sleeper);

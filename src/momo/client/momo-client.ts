@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { firstValueFrom } from 'rxjs';
 import type { Product } from '../../common/product';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MomoAccountsService, type ResolvedAccount } from '../accounts/momo-accounts.service';
@@ -389,7 +388,9 @@ export class MomoClient implements OnModuleDestroy {
     };
     let answer: MtnHttpAnswer;
     try {
-      const response = await firstValueFrom(this.http.request<string>(request));
+      // The axios instance itself, not `HttpService.request()`: its Observable cancels the request
+      // when it completes, and axios then builds a CanceledError (stack trace and all) per call.
+      const response = await this.http.axiosRef.request<string>(request);
       const retryAfter: unknown = response.headers['retry-after'];
       answer = {
         status: response.status,
