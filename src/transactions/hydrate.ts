@@ -2,13 +2,32 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 
-/** The columns a `find` would load, per entity: no virtual columns, none marked `select: false`. */
-const loadedColumns = new WeakMap<EntityMetadata, ColumnMetadata[]>();
+/** A column a `find` would load, and whether its value can be set as a plain property. */
+interface LoadedColumn {
+  metadata: ColumnMetadata;
+  databaseName: string;
+  propertyName: string;
+  /**
+   * Not inside an embedded: `setEntityValue` would do exactly `entity[propertyName] = value`
+   * (its other branch is for virtual columns, which are never loaded), so it is done directly.
+   */
+  plain: boolean;
+}
 
-function columnsOf(metadata: EntityMetadata): ColumnMetadata[] {
+/** The columns a `find` would load, per entity: no virtual columns, none marked `select: false`. */
+const loadedColumns = new WeakMap<EntityMetadata, LoadedColumn[]>();
+
+function columnsOf(metadata: EntityMetadata): LoadedColumn[] {
   let columns = loadedColumns.get(metadata);
   if (!columns) {
-    columns = metadata.columns.filter((c) => !c.isVirtual && c.isSelect);
+    columns = metadata.columns
+      .filter((c) => !c.isVirtual && c.isSelect)
+      .map((c) => ({
+        metadata: c,
+        databaseName: c.databaseName,
+        propertyName: c.propertyName,
+        plain: !c.embeddedMetadata,
+      }));
     loadedColumns.set(metadata, columns);
   }
   return columns;
@@ -28,10 +47,13 @@ export function hydrate<T extends ObjectLiteral>(
 ): T {
   const metadata = dataSource.getMetadata(target);
   const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
+  const driver = dataSource.driver;
   for (const column of columnsOf(metadata)) {
     const value = raw[column.databaseName];
     if (value === undefined) continue;
-    column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(value, column));
+    const hydrated: unknown = driver.prepareHydratedValue(value, column.metadata);
+    if (column.plain) (entity as Record<string, unknown>)[column.propertyName] = hydrated;
+    else column.metadata.setEntityValue(entity, hydrated);
   }
   return entity;
 }

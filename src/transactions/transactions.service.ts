@@ -8,7 +8,7 @@ import { refundableCollection, refundTotals, assertRefundFits } from './refund-l
 import { requestHash } from './request-hash';
 import { hydrate } from './hydrate';
 import { autocommitRows } from './sql-rows';
-import { applyReport } from './status-application';
+import { applyReport, lockTransaction } from './status-application';
 import {
   InsertRaced,
   canonicalPendingAmount,
@@ -17,6 +17,7 @@ import {
   insertPending,
   type PendingValues,
 } from './transaction-creation';
+import { TRANSACTION_COLUMNS } from './transaction-columns';
 import { TransactionDiscrepancy } from './transaction-discrepancy.entity';
 import { TransactionEvent } from './transaction-event.entity';
 import { listTransactions } from './transaction-list.query';
@@ -38,6 +39,20 @@ import { isUuid } from './uuid';
 
 /** A lost insert race is resolved by re-reading; more than a couple in a row means a bug. */
 const MAX_CREATE_ATTEMPTS = 5;
+
+// The reads of one row: constant SQL, positional parameters, rows hydrated as a find would.
+const FIND_BY_ID_SQL = `
+  SELECT ${TRANSACTION_COLUMNS}
+    FROM momo_transactions
+   WHERE id = $1 AND product = $2`;
+
+// The only read of a row with its callback token besides the replay lookup.
+const FIND_WITH_TOKEN_SQL = `
+  SELECT ${TRANSACTION_COLUMNS}, callback_token
+    FROM momo_transactions
+   WHERE id = $1 AND product = $2`;
+
+type Row = Record<string, unknown>;
 
 function notFound(id: string): DomainError {
   return new DomainError('NOT_FOUND', `No transaction ${id}`);
@@ -169,14 +184,14 @@ export class TransactionsService {
     if (!isUuid(id)) throw notFound(id);
     // One autocommit statement: atomic on its own, and it never touches the status, so it cannot
     // change a final state a callback may have applied first (it waits for that row lock).
-    const rows = await autocommitRows<Record<string, unknown>>(
+    const rows = await autocommitRows<Row>(
       this.dataSource,
       `UPDATE momo_transactions
           SET mtn_accepted = true,
               next_poll_at = CASE WHEN status = 'PENDING' THEN $2::timestamptz ELSE NULL END,
               updated_at = CURRENT_TIMESTAMP
         WHERE id = $1
-    RETURNING *`,
+    RETURNING ${TRANSACTION_COLUMNS}`,
       [id, nextPollAt.toISOString()],
     );
     const row = rows[0];
@@ -229,11 +244,10 @@ export class TransactionsService {
 
   /** NOT_FOUND when absent or when it belongs to another product. */
   async findById(product: Product, id: string): Promise<MomoTransaction> {
-    const found = isUuid(id)
-      ? await this.dataSource.manager.findOneBy(MomoTransaction, { id, product })
-      : null;
-    if (!found) throw notFound(id);
-    return found;
+    if (!isUuid(id)) throw notFound(id);
+    const [row] = await autocommitRows<Row>(this.dataSource, FIND_BY_ID_SQL, [id, product]);
+    if (!row) throw notFound(id);
+    return hydrate(this.dataSource, MomoTransaction, row);
   }
 
   /**
@@ -246,19 +260,18 @@ export class TransactionsService {
     token: string,
   ): Promise<MomoTransaction | undefined> {
     if (!isUuid(id)) return undefined;
-    const found = await this.dataSource.manager
-      .createQueryBuilder(MomoTransaction, 't')
-      .addSelect('t.callbackToken')
-      .where('t.id = :id AND t.product = :product', { id, product })
-      .getOne();
-    const stored = found?.callbackToken;
-    if (!found || stored === undefined) return undefined;
+    const [row] = await autocommitRows<Row>(this.dataSource, FIND_WITH_TOKEN_SQL, [id, product]);
+    const stored = row?.callback_token;
+    if (!row || typeof stored !== 'string') return undefined;
+    if (!timingSafeEqual(digest(stored), digest(token))) return undefined;
+    // hydrate never sets the token (`select: false`); the property goes, as it always did here.
+    const found = hydrate(this.dataSource, MomoTransaction, row);
     delete found.callbackToken;
-    return timingSafeEqual(digest(stored), digest(token)) ? found : undefined;
+    return found;
   }
 
   async list(product: Product, filters: ListFilters = {}): Promise<ListResult> {
-    return listTransactions(this.dataSource.manager, product, filters);
+    return listTransactions(this.dataSource, product, filters);
   }
 
   /** The audit trail, oldest first. */
@@ -315,10 +328,7 @@ export class TransactionsService {
   }
 
   private async lock(manager: EntityManager, id: string): Promise<MomoTransaction> {
-    const locked = await manager.findOne(MomoTransaction, {
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const locked = await lockTransaction(manager, id);
     if (!locked) throw notFound(id);
     return locked;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
 import { Money } from '../../src/common/money';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
@@ -19,22 +19,10 @@ import {
   collectionInput,
   openService,
   refundInput,
+  StatementLog,
   successfulCollection,
   uniqueId,
 } from './transaction-fixtures';
-
-/** Every statement a DataSource sends, in order (TypeORM logs each one, BEGIN and COMMIT too). */
-class StatementLog implements TypeOrmLogger {
-  statements: string[] = [];
-  logQuery(query: string): void {
-    this.statements.push(query.trim().replace(/\s+/g, ' '));
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
 
 const rules = new CountryRulesService(loadConfig({}));
 let nextMsisdn = 256771000000;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { DomainError } from '../../src/common/errors/domain-error';
 import type { ErrorCode } from '../../src/common/errors/error-code';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
@@ -9,6 +9,28 @@ import type {
   CreatePendingRefundInput,
 } from '../../src/transactions/transaction.inputs';
 import { TransactionsService } from '../../src/transactions/transactions.service';
+
+/** Every statement a DataSource sends, in order (TypeORM logs each one, BEGIN and COMMIT too). */
+export class StatementLog implements TypeOrmLogger {
+  statements: string[] = [];
+  logQuery(query: string): void {
+    this.statements.push(query.trim().replace(/\s+/g, ' '));
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+
+  /** The first words of each statement since the last `clear()`, enough to tell them apart. */
+  heads(words = 3): string[] {
+    return this.statements.map((s) => s.split(' ').slice(0, words).join(' '));
+  }
+
+  clear(): void {
+    this.statements = [];
+  }
+}
 
 /** One "replica": its own DataSource and connection pool on the suite's database. */
 export async function openService(
