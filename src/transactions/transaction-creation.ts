@@ -5,7 +5,8 @@ import { canonicalAmount } from '../common/money';
 import type { Product } from '../common/product';
 import { MomoTransaction } from './momo-transaction.entity';
 import { hydrate } from './hydrate';
-import { sqlRows } from './sql-rows';
+import { autocommitRows, sqlRows } from './sql-rows';
+import { TRANSACTION_COLUMNS } from './transaction-columns';
 import type { CreatePendingInput } from './transaction.inputs';
 import { OPERATIONS_BY_PRODUCT, type TransactionOperation } from './transaction.types';
 
@@ -83,26 +84,42 @@ export function canonicalPendingAmount(
   return canonicalAmount(input.amount, input.currency);
 }
 
-function withToken(manager: EntityManager) {
-  return manager.createQueryBuilder(MomoTransaction, 't').addSelect('t.callbackToken');
+const REPLAY_BY_KEY_SQL = `
+  SELECT ${TRANSACTION_COLUMNS}, callback_token FROM momo_transactions
+   WHERE product = $1 AND idempotency_key = $2
+   LIMIT 1`;
+
+const REPLAY_BY_EXTERNAL_ID_SQL = `
+  SELECT ${TRANSACTION_COLUMNS}, callback_token FROM momo_transactions
+   WHERE product = $1 AND external_id = $2 AND status <> 'FAILED'
+   LIMIT 1`;
+
+/** One earlier transaction, its callback token included (a replay sends MTN the same URL). */
+async function findWithToken(
+  manager: EntityManager,
+  sql: string,
+  parameters: string[],
+): Promise<MomoTransaction | undefined> {
+  // Inside the creating transaction when there is one (a refund holds its collection's lock).
+  const rows = manager.queryRunner
+    ? await sqlRows<Record<string, unknown>>(manager, sql, parameters)
+    : await autocommitRows<Record<string, unknown>>(manager.connection, sql, parameters);
+  const row = rows[0];
+  if (!row) return undefined;
+  const found = hydrate(manager.connection, MomoTransaction, row);
+  if (typeof row.callback_token === 'string') found.callbackToken = row.callback_token;
+  return found;
 }
 
-/**
- * An earlier transaction this request repeats: same Idempotency-Key for the product, or the same
- * live (non-FAILED) externalId. Same request hash → that transaction (a replay); another hash →
- * 409. Undefined when the request is new.
- */
 export async function findReplay(
   manager: EntityManager,
   values: Pick<PendingValues, 'product' | 'idempotencyKey' | 'externalId' | 'requestHash'>,
 ): Promise<MomoTransaction | undefined> {
   if (values.idempotencyKey !== null) {
-    const byKey = await withToken(manager)
-      .where('t.product = :product AND t.idempotencyKey = :key', {
-        product: values.product,
-        key: values.idempotencyKey,
-      })
-      .getOne();
+    const byKey = await findWithToken(manager, REPLAY_BY_KEY_SQL, [
+      values.product,
+      values.idempotencyKey,
+    ]);
     if (byKey) {
       if (byKey.requestHash === values.requestHash) return byKey;
       throw new DomainError(
@@ -114,12 +131,10 @@ export async function findReplay(
       );
     }
   }
-  const byExternalId = await withToken(manager)
-    .where(`t.product = :product AND t.externalId = :externalId AND t.status <> 'FAILED'`, {
-      product: values.product,
-      externalId: values.externalId,
-    })
-    .getOne();
+  const byExternalId = await findWithToken(manager, REPLAY_BY_EXTERNAL_ID_SQL, [
+    values.product,
+    values.externalId,
+  ]);
   if (!byExternalId) return undefined;
   if (byExternalId.requestHash === values.requestHash) return byExternalId;
   throw new DomainError(

@@ -172,7 +172,7 @@ describe('the create path', () => {
         'INSERT INTO daily_usage',
         'WITH t AS',
         'ROLLBACK',
-        'SELECT "t"."id" AS',
+        'SELECT id, product,',
       ]);
       // The duplicate's reservation went with the rollback.
       const usage = await dailyLimit.usage(input);
