@@ -37,6 +37,14 @@ export function loggerOptions(config: AppConfig): Params {
         },
         customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${safeUrl(urlOf(req))} ${res.statusCode}`,
         customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${safeUrl(urlOf(req))} ${res.statusCode}`,
+        // pino-http invents an Error per 5xx answer ("failed with status code 503") and would log
+        // its stack, which only points into pino-http; formatting it is most of the cost of a
+        // breaker-open refusal's log line. An unexpected error is logged with its own stack by the
+        // error filter (errorId); a 503 refusal is an answer, and its line has the status.
+        customErrorObject: (_req: IncomingMessage, _res: ServerResponse, _error: Error, val: Record<string, unknown>) => {
+          const { err: _synthetic, ...line } = val;
+          return line;
+        },
       },
       stream,
     ],
