@@ -31,29 +31,34 @@ describe(`resilience (b): gateway crashes under load${FULL ? ' (full)' : ''}`, (
     gw = await childGateway({ databaseUrl: db.url, emulator });
     await gw.start();
 
+    // The kills land at seeded points of the load (after the n-th order settles, while the other
+    // workers are mid-request), not at moments of the clock: however fast the gateway, every
+    // planned kill happens under load.
     const random = prng(SEED + 2);
+    const orderCount = scaled(40, 400);
     const plannedKills = scaled(2, 6);
-    let loadDone = false;
+    const milestones = new Set<number>();
+    while (milestones.size < plannedKills) milestones.add(1 + Math.floor(random() * (orderCount - 2)));
+    let chaos = Promise.resolve();
     const load = placeOrders({
       url: gw.url,
       apiKey: gw.apiKey,
-      orders: scaled(40, 400),
+      orders: orderCount,
       concurrency: 6,
       random: prng(SEED + 3),
       prefix: 'CRASH',
       orderDeadlineMs: 120_000,
-    }).finally(() => (loadDone = true));
-    const chaos = (async () => {
-      for (let k = 0; k < plannedKills && !loadDone; k++) {
-        // A seeded moment 150–900 ms into this stretch of load.
-        await new Promise((r) => setTimeout(r, 150 + Math.floor(random() * 750)));
-        if (loadDone) break;
-        await gw.kill();
-        kills++;
-        await gw.start();
-      }
-    })();
-    [orders] = await Promise.all([load, chaos]);
+      onSettled: (settled) => {
+        if (!milestones.has(settled)) return;
+        chaos = chaos.then(async () => {
+          await gw.kill();
+          kills++;
+          await gw.start();
+        });
+      },
+    });
+    orders = await load;
+    await chaos;
 
     await emulator.callbacksIdle();
     const run = await reconcile(gw.url, gw.apiKey, started);
