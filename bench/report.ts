@@ -148,7 +148,7 @@ export function renderMarkdown(r: BenchResults, targets: Target[]): string {
     `Reproduce with \`npm run bench\` (about ${Math.max(1, Math.round(m.durationS / 60))} minutes; \`npm run bench -- --quick\` for a short smoke run). ` +
       `Measured ${m.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} × ${m.cpuModel}, Node.js ${m.node}, commit ${m.commit}` +
       `${m.quick ? ', QUICK run (short passes: indicative only)' : ''}; load average at start ${m.loadAverageAtStart.join(' / ')}. ` +
-      'Gateway, baseline (bare `node:http` + `pg`), emulator (zero latency) and load generator (autocannon) each run in their own process on one embedded PostgreSQL with fsync on. ' +
+      'Gateway, baseline (bare `node:http` + `pg`), emulator (zero latency) and load generator (autocannon flat out, an open model at fixed rates) each run in their own process on one embedded PostgreSQL with fsync on. ' +
       'See [bench/README.md](bench/README.md) for how to read it.',
     '',
   );
