@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { MomoStatus } from '../../momo/momo.types';
 import { StatusSyncService } from '../../payments/status-sync.service';
 import { MomoTransaction } from '../../transactions/momo-transaction.entity';
-import { applyReport } from '../../transactions/status-application';
+import { applyReport, lockTransaction } from '../../transactions/status-application';
 import { TransactionDiscrepancy } from '../../transactions/transaction-discrepancy.entity';
 import type { StatusReport } from '../../transactions/transaction.inputs';
 import { NOT_FOUND_AT_MTN, type Outcome } from '../reconciliation.types';
@@ -56,10 +56,7 @@ export class RecordCommitter {
     now: Date,
   ): Promise<Outcome> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = await manager.findOne(MomoTransaction, {
-        where: { id: candidate.id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const locked = await lockTransaction(manager, candidate.id);
       if (!locked) throw new Error(`transaction ${candidate.id} disappeared during reconciliation`);
       const settings = this.config.reconciliation;
       const verdict = classify(locked, answer, now, {
