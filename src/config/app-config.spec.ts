@@ -21,6 +21,14 @@ describe('loadConfig', () => {
     expect(c.callbacks).toEqual({ concurrency: 4, queueCapacity: 1000, drainTimeoutMs: 10000 });
   });
 
+  it('keeps notifications 30 days by default; 0 keeps them forever; negative is refused', () => {
+    expect(loadConfig({}).notifications.retentionDays).toBe(30);
+    expect(loadConfig({ NOTIFICATIONS_RETENTION_DAYS: '0' }).notifications.retentionDays).toBe(0);
+    expect(() => loadConfig({ NOTIFICATIONS_RETENTION_DAYS: '-1' })).toThrow(
+      /NOTIFICATIONS_RETENTION_DAYS/,
+    );
+  });
+
   it('names the variable when a value is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);

@@ -56,6 +56,8 @@ export interface AppConfig {
     intervalMs: number;
     /** Per POST to a consumer's endpoint. */
     timeoutMs: number;
+    /** DELIVERED/FAILED rows are deleted this many days after their last activity; 0: kept. */
+    retentionDays: number;
   };
   reconciliation: {
     /** This replica starts the scheduled runs (every replica may: a slot runs once). */
@@ -287,6 +289,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: bool(env.NOTIFICATIONS_ENABLED, true),
       intervalMs: env.NOTIFICATIONS_INTERVAL_MS ?? 1_000,
       timeoutMs: env.NOTIFICATIONS_TIMEOUT_MS ?? 5_000,
+      retentionDays: env.NOTIFICATIONS_RETENTION_DAYS ?? 30,
     },
     reconciliation: {
       scheduleEnabled: bool(env.RECONCILIATION_SCHEDULE_ENABLED, true),

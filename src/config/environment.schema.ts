@@ -151,6 +151,9 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(60000)
   NOTIFICATIONS_TIMEOUT_MS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3650)
+  NOTIFICATIONS_RETENTION_DAYS?: number;
+
   @IsOptional() @IsBooleanString()
   RECONCILIATION_SCHEDULE_ENABLED?: string;
 

@@ -88,6 +88,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly prunedNotifications = new Counter({
+    name: 'momo_notifications_pruned_total',
+    help: 'Delivered or failed notifications deleted from the outbox after their retention',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -129,5 +135,10 @@ export class MetricsService {
    */
   notificationDelivery(outcome: string, count = 1): void {
     this.notificationDeliveries.inc({ outcome }, count);
+  }
+
+  /** Delivered or failed notifications deleted by the outbox retention (NOTIFICATIONS_RETENTION_DAYS). */
+  notificationsPruned(count: number): void {
+    this.prunedNotifications.inc(count);
   }
 }

@@ -56,4 +56,22 @@ describe('RepeatingTask', () => {
     await jest.advanceTimersByTimeAsync(1000);
     expect(rounds).toBe(1);
   });
+
+  it('can run its first round sooner than the interval', async () => {
+    let rounds = 0;
+    const task = new RepeatingTask({
+      intervalMs: 1000,
+      firstDelayMs: 10,
+      run: () => Promise.resolve(void (rounds += 1)),
+      onError: () => undefined,
+    });
+    task.start();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(rounds).toBe(1);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(rounds).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(rounds).toBe(2);
+    await task.stop();
+  });
 });

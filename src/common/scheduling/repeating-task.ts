@@ -4,6 +4,8 @@ export type RoundFailure = (err: unknown) => void;
 export interface RepeatingTaskOptions {
   /** Milliseconds between the end of one round and the start of the next. */
   intervalMs: number;
+  /** Before the first round; `intervalMs` unless given (an hourly job should not wait an hour after each deploy). */
+  firstDelayMs?: number;
   /** One round; its result is ignored, its failure goes to `onError`. */
   run: () => Promise<unknown>;
   onError: RoundFailure;
@@ -29,7 +31,7 @@ export class RepeatingTask {
 
   start(): void {
     if (this.stopping || this.timer) return;
-    this.schedule();
+    this.schedule(this.options.firstDelayMs ?? this.options.intervalMs);
   }
 
   async stop(): Promise<void> {
@@ -38,13 +40,13 @@ export class RepeatingTask {
     await this.running?.catch(() => undefined);
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.options.intervalMs): void {
     if (this.stopping) return;
     this.timer = setTimeout(() => {
       const round = this.options.run();
       this.running = round;
       void round.catch(this.options.onError).finally(() => this.schedule());
-    }, this.options.intervalMs);
+    }, delayMs);
     this.timer.unref();
   }
 }
