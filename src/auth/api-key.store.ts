@@ -37,6 +37,39 @@ export interface CreatedApiKey {
 
 export type ApiKeySelector = { name: string } | { id: string };
 
+/** How `update` changes a key's scopes: replace the list, or add or remove some. */
+export type ApiKeyScopeChange =
+  | { set: readonly ApiKeyScope[] }
+  | { add: readonly ApiKeyScope[] }
+  | { remove: readonly ApiKeyScope[] };
+
+export interface UpdateApiKeyInput {
+  scopes?: ApiKeyScopeChange;
+  /** A number: the key's own limit; null: the configured default; absent: unchanged. */
+  rateLimitPerMinute?: number | null;
+}
+
+export interface UpdatedApiKey {
+  before: ApiKeySummary;
+  summary: ApiKeySummary;
+  /** False when the key already was as asked (nothing was written). */
+  changed: boolean;
+}
+
+/** The scopes a key holds after `change`, in the canonical order and without duplicates. */
+export function applyScopeChange(
+  current: readonly ApiKeyScope[],
+  change: ApiKeyScopeChange,
+): ApiKeyScope[] {
+  const next =
+    'set' in change
+      ? change.set
+      : 'add' in change
+        ? [...current, ...change.add]
+        : current.filter((s) => !change.remove.includes(s));
+  return API_KEY_SCOPES.filter((s) => next.includes(s));
+}
+
 export function summaryOf(row: ApiKeyEntity): ApiKeySummary {
   return {
     id: row.id,
@@ -59,7 +92,7 @@ function uniqueViolation(err: unknown): string | undefined {
 }
 
 /**
- * The `api_keys` table: create (the key is returned once), list, revoke, and the two reads the
+ * The `api_keys` table: create (the key is returned once), list, update, revoke, and the two reads the
  * guard needs. Used by the application, the CLI and the embedded-default launcher alike.
  */
 @Injectable()
@@ -116,18 +149,7 @@ export class ApiKeyStore {
   async revoke(
     selector: ApiKeySelector,
   ): Promise<{ summary: ApiKeySummary; alreadyRevoked: boolean }> {
-    if ('id' in selector && !isUuid(selector.id))
-      throw new DomainError('NOT_FOUND', `No API key with id ${selector.id}`);
-    const where = 'id' in selector ? { id: selector.id } : { name: selector.name };
-    const found = await this.repo.findOneBy(where);
-    if (!found) {
-      throw new DomainError(
-        'NOT_FOUND',
-        'id' in selector
-          ? `No API key with id ${selector.id}`
-          : `No API key named "${selector.name}"`,
-      );
-    }
+    const found = await findSelected(this.repo, selector);
     if (found.revokedAt) return { summary: summaryOf(found), alreadyRevoked: true };
     await this.repo
       .createQueryBuilder()
@@ -139,6 +161,42 @@ export class ApiKeyStore {
       summary: summaryOf(await this.repo.findOneByOrFail({ id: found.id })),
       alreadyRevoked: false,
     };
+  }
+
+  /**
+   * Changes a live key's scopes and/or rate limit; a revoked key cannot be changed. The row is
+   * locked while the new scopes are worked out, so concurrent updates (or a revocation) never
+   * lose one another. Replicas see the change once their cached lookup expires
+   * (`API_KEY_CACHE_TTL_SECONDS`).
+   */
+  async update(selector: ApiKeySelector, input: UpdateApiKeyInput): Promise<UpdatedApiKey> {
+    if (input.scopes === undefined && input.rateLimitPerMinute === undefined)
+      throw new DomainError('VALIDATION_FAILED', 'Nothing to change: give scopes or a rate limit');
+    return this.repo.manager.transaction(async (manager) => {
+      const repo = manager.getRepository(ApiKeyEntity);
+      const found = await findSelected(repo, selector, true);
+      if (found.revokedAt) {
+        throw new DomainError(
+          'NOT_ALLOWED',
+          `API key "${found.name}" (${displayPrefix(found.prefix)}) was revoked at ${found.revokedAt.toISOString()}; a revoked key cannot be updated`,
+        );
+      }
+      const scopes =
+        input.scopes === undefined ? found.scopes : applyScopeChange(found.scopes, input.scopes);
+      const rateLimitPerMinute =
+        input.rateLimitPerMinute === undefined
+          ? found.rateLimitPerMinute
+          : input.rateLimitPerMinute;
+      validate({ name: found.name, scopes, rateLimitPerMinute });
+      const before = summaryOf(found);
+      const changed =
+        rateLimitPerMinute !== found.rateLimitPerMinute ||
+        scopes.length !== found.scopes.length ||
+        scopes.some((s) => !found.scopes.includes(s));
+      if (!changed) return { before, summary: before, changed };
+      await repo.update({ id: found.id }, { scopes, rateLimitPerMinute });
+      return { before, summary: summaryOf(await repo.findOneByOrFail({ id: found.id })), changed };
+    });
   }
 
   findByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
@@ -153,6 +211,29 @@ export class ApiKeyStore {
       [id, intervalSeconds],
     );
   }
+}
+
+/** The selected key (locked for update when asked), or NOT_FOUND naming what was asked for. */
+async function findSelected(
+  repo: Repository<ApiKeyEntity>,
+  selector: ApiKeySelector,
+  lock = false,
+): Promise<ApiKeyEntity> {
+  const notFound = () =>
+    new DomainError(
+      'NOT_FOUND',
+      'id' in selector
+        ? `No API key with id ${selector.id}`
+        : `No API key named "${selector.name}"`,
+    );
+  if ('id' in selector && !isUuid(selector.id)) throw notFound();
+  const where = 'id' in selector ? { id: selector.id } : { name: selector.name };
+  const found = await repo.findOne({
+    where,
+    ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
+  if (!found) throw notFound();
+  return found;
 }
 
 function validate(input: CreateApiKeyInput): void {

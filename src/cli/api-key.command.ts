@@ -2,7 +2,12 @@ import { Client } from 'pg';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withApiKeyStore } from '../auth/api-key.database';
 import { API_KEY_SCOPES, parseScopes } from '../auth/api-key.scopes';
-import type { ApiKeyStore, ApiKeySummary } from '../auth/api-key.store';
+import type {
+  ApiKeyScopeChange,
+  ApiKeyStore,
+  ApiKeySummary,
+  UpdateApiKeyInput,
+} from '../auth/api-key.store';
 import { EMBEDDED_DATABASE_NAME } from '../bootstrap/embedded-defaults';
 import { loadConfig, loadDotEnvFile, type AppConfig } from '../config/app-config';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
@@ -24,7 +29,7 @@ const processIo: ApiKeyCliIo = {
 };
 
 /**
- * `api-key:create`, `api-key:revoke`, `api-key:list`: REST consumers' keys (docs/auth.md). They
+ * `api-key:create`, `api-key:update`, `api-key:revoke`, `api-key:list`: REST consumers' keys (docs/auth.md). They
  * use DATABASE_URL; without it, `npm start`'s embedded PostgreSQL (started for the command and
  * stopped after it, or the one a running `npm start` already serves).
  */
@@ -60,6 +65,49 @@ export function registerApiKeyCommands(program: Command, io: ApiKeyCliIo = proce
     });
 
   program
+    .command('api-key:update')
+    .description(
+      "Change a live key's scopes and/or rate limit (in effect within API_KEY_CACHE_TTL_SECONDS on every replica)",
+    )
+    .option('--name <name>', 'the key to update, by name')
+    .option('--id <id>', 'the key to update, by id')
+    .option('--scopes <list>', 'replace the scopes: comma-separated; "all" for every scope')
+    .option('--add-scopes <list>', 'add these scopes (comma-separated; "all" for every scope)')
+    .option('--remove-scopes <list>', 'remove these scopes (comma-separated)')
+    .option('--rate-limit <perMinute>', "the key's own requests per minute", parsePositiveInt)
+    .option('--default-rate-limit', 'use API_KEY_RATE_LIMIT_PER_MINUTE again')
+    .action(async (opts: UpdateOptions, command: Command) => {
+      if ((opts.name === undefined) === (opts.id === undefined))
+        command.error('give exactly one of --name or --id');
+      const scopeOptions = [opts.scopes, opts.addScopes, opts.removeScopes].filter(
+        (o) => o !== undefined,
+      );
+      if (scopeOptions.length > 1)
+        command.error('give at most one of --scopes, --add-scopes or --remove-scopes');
+      if (opts.rateLimit !== undefined && opts.defaultRateLimit)
+        command.error('give at most one of --rate-limit or --default-rate-limit');
+      if (scopeOptions.length === 0 && opts.rateLimit === undefined && !opts.defaultRateLimit) {
+        command.error(
+          'nothing to change: give --scopes, --add-scopes or --remove-scopes, and/or --rate-limit or --default-rate-limit',
+        );
+      }
+      const selector = opts.id !== undefined ? { id: opts.id } : { name: opts.name ?? '' };
+      const input: UpdateApiKeyInput = {
+        scopes: scopeChange(opts),
+        rateLimitPerMinute: opts.defaultRateLimit ? null : opts.rateLimit,
+      };
+      await withStore(io, async (store) => {
+        const { before, summary: s, changed } = await store.update(selector, input);
+        io.out(
+          changed
+            ? `Updated API key "${s.name}" (${s.prefix}): scopes ${change(scopesText(before), scopesText(s))}, ` +
+                `${change(limitText(before), limitText(s))}. Every replica applies it within its key cache time (API_KEY_CACHE_TTL_SECONDS).\n`
+            : `API key "${s.name}" (${s.prefix}) unchanged: it already has scopes ${scopesText(s)}, ${limitText(s)}\n`,
+        );
+      });
+    });
+
+  program
     .command('api-key:revoke')
     .description('Revoke an API key (refused within API_KEY_CACHE_TTL_SECONDS on every replica)')
     .option('--name <name>', 'the key to revoke, by name')
@@ -88,6 +136,31 @@ export function registerApiKeyCommands(program: Command, io: ApiKeyCliIo = proce
         io.out(opts.json ? `${JSON.stringify(keys, null, 2)}\n` : table(keys));
       });
     });
+}
+
+interface UpdateOptions {
+  name?: string;
+  id?: string;
+  scopes?: string;
+  addScopes?: string;
+  removeScopes?: string;
+  rateLimit?: number;
+  defaultRateLimit?: boolean;
+}
+
+function scopeChange(opts: UpdateOptions): ApiKeyScopeChange | undefined {
+  if (opts.scopes !== undefined) return { set: parseScopes(opts.scopes) };
+  if (opts.addScopes !== undefined) return { add: parseScopes(opts.addScopes) };
+  if (opts.removeScopes !== undefined) return { remove: parseScopes(opts.removeScopes) };
+  return undefined;
+}
+
+function change(before: string, after: string): string {
+  return before === after ? `${after} (unchanged)` : `${before} -> ${after}`;
+}
+
+function scopesText(s: ApiKeySummary): string {
+  return s.scopes.join(',') || '(none)';
 }
 
 function parsePositiveInt(value: string): number {

@@ -121,6 +121,125 @@ describe('api-key CLI commands', () => {
     await expect(cli('api-key:revoke')).rejects.toMatchObject({ code: 'commander.error' });
   });
 
+  describe('api-key:update', () => {
+    const disbursements = (apiKey: string) =>
+      t.request('GET', '/v1/disbursements', undefined, {}, { apiKey });
+    const listed = async (name: string) =>
+      (
+        JSON.parse((await cli('api-key:list', '--json')).out) as Array<{
+          id: string;
+          name: string;
+          scopes: string[];
+          rateLimitPerMinute: number | null;
+        }>
+      ).find((k) => k.name === name);
+
+    it('adds scopes; a request with the key has them once the key cache expires (TTL 0 here)', async () => {
+      const key = (
+        await cli('api-key:create', '--name', 'upd-add', '--scopes', 'collection:read')
+      ).out.trim();
+      expect((await disbursements(key)).status).toBe(403);
+      const { out } = await cli(
+        'api-key:update',
+        '--name',
+        'upd-add',
+        '--add-scopes',
+        'disbursement:read,collection:read',
+      );
+      expect(out).toContain('Updated API key "upd-add" (mgw_');
+      expect(out).toContain('scopes collection:read -> collection:read,disbursement:read');
+      expect(out).toContain('API_KEY_CACHE_TTL_SECONDS');
+      expect((await disbursements(key)).status).toBe(200);
+      expect((await list(key)).status).toBe(200);
+    });
+
+    it('removes scopes and replaces them ("all" allowed), by name or by id', async () => {
+      const key = (
+        await cli(
+          'api-key:create',
+          '--name',
+          'upd-scopes',
+          '--scopes',
+          'collection:read,disbursement:read',
+        )
+      ).out.trim();
+      await cli('api-key:update', '--name', 'upd-scopes', '--remove-scopes', 'disbursement:read');
+      expect((await disbursements(key)).status).toBe(403);
+      expect((await list(key)).status).toBe(200);
+      const id = (await listed('upd-scopes'))!.id;
+      await cli('api-key:update', '--id', id, '--scopes', 'disbursement:read');
+      expect((await listed('upd-scopes'))?.scopes).toEqual(['disbursement:read']);
+      expect((await list(key)).status).toBe(403);
+      expect((await disbursements(key)).status).toBe(200);
+      await cli('api-key:update', '--name', 'upd-scopes', '--scopes', 'all');
+      expect((await cli('api-key:list')).out).toMatch(/\nupd-scopes +mgw_[a-z0-9]{8} +all +/);
+      expect(
+        (await cli('api-key:update', '--name', 'upd-scopes', '--add-scopes', 'metrics:read')).out,
+      ).toContain('unchanged');
+    });
+
+    it('changes the rate limit and resets it to the default', async () => {
+      const key = (
+        await cli('api-key:create', '--name', 'upd-limit', '--scopes', 'collection:read')
+      ).out.trim();
+      const { out } = await cli('api-key:update', '--name', 'upd-limit', '--rate-limit', '900');
+      expect(out).toContain(
+        'scopes collection:read (unchanged), default rate limit -> 900 requests/min.',
+      );
+      expect((await list(key)).headers.get('x-ratelimit-limit')).toBe('900');
+      expect((await listed('upd-limit'))?.rateLimitPerMinute).toBe(900);
+      expect(
+        (await cli('api-key:update', '--name', 'upd-limit', '--default-rate-limit')).out,
+      ).toContain('900 requests/min -> default rate limit');
+      expect((await list(key)).headers.get('x-ratelimit-limit')).toBe(
+        String(t.config.auth.defaultRateLimitPerMinute),
+      );
+      expect((await listed('upd-limit'))?.scopes).toEqual(['collection:read']);
+    });
+
+    it('refuses an unknown or revoked key, a bad scope or limit, clashing options, and nothing to change', async () => {
+      await cli('api-key:create', '--name', 'upd-revoked', '--scopes', 'collection:read');
+      await cli('api-key:revoke', '--name', 'upd-revoked');
+      await expect(
+        cli('api-key:update', '--name', 'upd-revoked', '--add-scopes', 'notifications:read'),
+      ).rejects.toMatchObject({
+        code: 'NOT_ALLOWED',
+        message: expect.stringMatching(/revoked key cannot be updated/),
+      });
+      expect((await listed('upd-revoked'))?.scopes).toEqual(['collection:read']);
+      await expect(cli('api-key:update', '--name', 'nobody', '--scopes', 'all')).rejects.toThrow(
+        /No API key named "nobody"/,
+      );
+      await expect(cli('api-key:update', '--id', 'not-a-uuid', '--scopes', 'all')).rejects.toThrow(
+        /No API key with id not-a-uuid/,
+      );
+      await cli('api-key:create', '--name', 'upd-bad', '--scopes', 'collection:read');
+      await expect(
+        cli('api-key:update', '--name', 'upd-bad', '--add-scopes', 'collection:reed'),
+      ).rejects.toThrow(/Unknown scope\(s\): collection:reed/);
+      await expect(
+        cli('api-key:update', '--name', 'upd-bad', '--remove-scopes', 'collection:read'),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(
+        cli('api-key:update', '--name', 'upd-bad', '--rate-limit', '0'),
+      ).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+      for (const args of [
+        ['--name', 'upd-bad'],
+        ['--scopes', 'all'],
+        ['--name', 'upd-bad', '--scopes', 'all', '--add-scopes', 'metrics:read'],
+        ['--name', 'upd-bad', '--rate-limit', '10', '--default-rate-limit'],
+      ]) {
+        await expect(cli('api-key:update', ...args)).rejects.toMatchObject({
+          code: 'commander.error',
+        });
+      }
+      expect(await listed('upd-bad')).toMatchObject({
+        scopes: ['collection:read'],
+        rateLimitPerMinute: null,
+      });
+    });
+  });
+
   it('is registered in the CLI: `npm run cli -- api-key:list` runs end to end', async () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
       (resolve, reject) => {
