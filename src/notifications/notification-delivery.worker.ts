@@ -63,11 +63,8 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
     this.task = new RepeatingTask({
       intervalMs: config.notifications.intervalMs,
       run: () => this.deliverOnce(),
-      onError: (err) =>
-        this.logger.error(
-          { err: err instanceof Error ? err.message : String(err) },
-          'notification round failed',
-        ),
+      logger: this.logger,
+      failureMessage: 'notification round failed',
     });
   }
 

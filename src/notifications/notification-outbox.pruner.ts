@@ -68,11 +68,8 @@ export class NotificationOutboxPruner implements OnApplicationBootstrap, OnModul
       // A minute after start, then hourly: replicas redeployed more often than hourly still prune.
       firstDelayMs: 60_000,
       run: () => this.pruneOnce(),
-      onError: (err) =>
-        this.logger.error(
-          { err: err instanceof Error ? err.message : String(err) },
-          'notification outbox pruning failed',
-        ),
+      logger: this.logger,
+      failureMessage: 'notification outbox pruning failed',
     });
   }
 

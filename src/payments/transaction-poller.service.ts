@@ -29,7 +29,8 @@ export class TransactionPoller implements OnApplicationBootstrap, OnModuleDestro
       // Rows fall due at their own times; a round a second at most finds them soon after.
       intervalMs: Math.min(1000, config.polling.intervalMs),
       run: () => this.pollOnce(),
-      onError: (err) => this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'poll round failed'),
+      logger: this.logger,
+      failureMessage: 'poll round failed',
     });
   }
 

@@ -19,7 +19,8 @@ describe('RepeatingTask', () => {
         active -= 1;
         if (rounds === 1) throw new Error('first round fails');
       },
-      onError: (err) => errors.push(err),
+      logger: { error: (fields) => errors.push(fields.err) },
+      failureMessage: 'round failed',
     });
     task.start();
     await jest.advanceTimersByTimeAsync(100); // round 1 starts
@@ -44,7 +45,8 @@ describe('RepeatingTask', () => {
         await new Promise((r) => setTimeout(r, 50));
         finished = true;
       },
-      onError: () => undefined,
+      logger: { error: () => undefined },
+      failureMessage: 'round failed',
     });
     task.start();
     await jest.advanceTimersByTimeAsync(10);
@@ -63,7 +65,8 @@ describe('RepeatingTask', () => {
       intervalMs: 1000,
       firstDelayMs: 10,
       run: () => Promise.resolve(void (rounds += 1)),
-      onError: () => undefined,
+      logger: { error: () => undefined },
+      failureMessage: 'round failed',
     });
     task.start();
     await jest.advanceTimersByTimeAsync(10);

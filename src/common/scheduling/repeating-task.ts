@@ -1,14 +1,18 @@
-/** What a failed round is reported to; the task itself goes on. */
-export type RoundFailure = (err: unknown) => void;
+/** Where a failed round is reported; Nest's `Logger` fits. */
+export interface RoundFailureLog {
+  error(fields: { err: string }, message: string): void;
+}
 
 export interface RepeatingTaskOptions {
   /** Milliseconds between the end of one round and the start of the next. */
   intervalMs: number;
   /** Before the first round; `intervalMs` unless given (an hourly job should not wait an hour after each deploy). */
   firstDelayMs?: number;
-  /** One round; its result is ignored, its failure goes to `onError`. */
+  /** One round; its result is ignored. */
   run: () => Promise<unknown>;
-  onError: RoundFailure;
+  /** A failed round is logged here as an error line with this message; the task goes on. */
+  logger: RoundFailureLog;
+  failureMessage: string;
 }
 
 /**
@@ -45,7 +49,14 @@ export class RepeatingTask {
     this.timer = setTimeout(() => {
       const round = this.options.run();
       this.running = round;
-      void round.catch(this.options.onError).finally(() => this.schedule());
+      void round
+        .catch((err: unknown) =>
+          this.options.logger.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            this.options.failureMessage,
+          ),
+        )
+        .finally(() => this.schedule());
     }, delayMs);
     this.timer.unref();
   }
