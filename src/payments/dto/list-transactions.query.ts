@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PageQuery } from '../../common/http/page.query';
 
-export class ListTransactionsQuery {
+export class ListTransactionsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['PENDING', 'SUCCESSFUL', 'FAILED'] })
   @IsOptional()
   @IsIn(['PENDING', 'SUCCESSFUL', 'FAILED'])
@@ -34,18 +34,4 @@ export class ListTransactionsQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   createdTo?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'From the previous page\'s nextCursor' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }
