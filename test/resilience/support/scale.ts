@@ -4,6 +4,8 @@
  * chaos is seeded (RESILIENCE_SEED, default fixed), so a failure can be replayed exactly; the
  * assertions are invariants, true whatever the chaos did.
  */
+import { seededRandom } from '../../../src/emulator/prng';
+
 export const FULL = process.env.RESILIENCE_SCALE === 'full';
 export const SEED = Number(process.env.RESILIENCE_SEED ?? 20_261_126);
 
@@ -11,17 +13,8 @@ export function scaled(short: number, full: number): number {
   return FULL ? full : short;
 }
 
-/** Seeded PRNG (mulberry32): the same seed gives the same chaos. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32, the emulator's own): the same seed gives the same chaos. */
+export const prng = seededRandom;
 
 /** Polls `check` until it yields a value (bounded); never a fixed sleep standing in for a condition. */
 export async function eventually<T>(
