@@ -20,7 +20,8 @@ import {
 describe('reconciliation finds drift', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startReconciliationGateway();
+    // A breaker open for 3 s: long enough for a run to start while it is open.
+    gw = await startReconciliationGateway({ env: { MTN_MOMO_BREAKER_OPEN_SECONDS: '3' } });
   });
   afterAll(async () => {
     await gw.close();
@@ -317,6 +318,38 @@ describe('reconciliation finds drift', () => {
     // The next run asks again and repairs it.
     const again = await window(10, [t.id]);
     expect(again.discrepancies).toEqual([expect.objectContaining({ outcome: 'REPAIRED' })]);
+  });
+
+  it('waits out an open breaker instead of writing the record off as ERROR', async () => {
+    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
+    let t;
+    try {
+      t = await collect(gw);
+      await gw.emulator.callbacksIdle();
+    } finally {
+      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
+    }
+    // Two balance calls of three attempts each: six failures in a row open Collection's breaker.
+    await emulatorPost(gw, '/_emulator/faults', {
+      kind: 'error',
+      status: 503,
+      pathPrefix: '/collection/v1_0/account/balance',
+      count: 6,
+    });
+    const balance = () => gw.request('GET', '/v1/collections/balance?country=UG');
+    expect((await balance()).status).toBe(503);
+    expect((await balance()).status).toBe(503);
+    const refused = await balance();
+    expect(refused.body.code).toBe('CIRCUIT_OPEN');
+    const run = await window(12, [t.id]);
+    expect(run.outcomes).toMatchObject({ REPAIRED: 1, ERROR: 0 });
+    expect(run.discrepancies).toEqual([
+      expect.objectContaining({
+        transactionId: t.id,
+        outcome: 'REPAIRED',
+        statusAfter: 'SUCCESSFUL',
+      }),
+    ]);
   });
 
   it('asks MTN at most once per record in a run', async () => {

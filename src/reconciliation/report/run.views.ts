@@ -157,7 +157,7 @@ export class DiscrepancyView {
   @ApiProperty({ type: [DifferenceView] }) differences!: DifferenceView[];
   @ApiProperty({ description: 'Age of the transaction when checked', example: 86400 })
   ageSeconds!: number;
-  @ApiPropertyOptional({ description: 'ERROR: why MTN gave no answer', example: 'CIRCUIT_OPEN' })
+  @ApiPropertyOptional({ description: 'ERROR: why MTN gave no answer', example: 'MTN_TIMEOUT' })
   errorCode?: string;
   @ApiPropertyOptional({ example: 'closed as FAILED NOT_FOUND_AT_MTN' }) note?: string;
   @ApiPropertyOptional({

@@ -6,6 +6,20 @@ import type { MomoStatus } from '../../momo/momo.types';
 import type { MomoTransaction } from '../../transactions/momo-transaction.entity';
 import { MtnStatusAsker } from './mtn-status.asker';
 
+/** The asker's waits, recorded instead of slept; a held wait ends only when its signal aborts. */
+const mockSleep = { waits: [] as number[], hold: false };
+jest.mock('node:timers/promises', () => ({
+  setTimeout: (ms: number, _value: unknown, options?: { signal?: AbortSignal }) => {
+    mockSleep.waits.push(ms);
+    const aborted = () => Object.assign(new Error('aborted'), { name: 'AbortError' });
+    if (options?.signal?.aborted) return Promise.reject(aborted());
+    if (!mockSleep.hold) return Promise.resolve();
+    return new Promise((_resolve, reject) =>
+      options?.signal?.addEventListener('abort', () => reject(aborted())),
+    );
+  },
+}));
+
 const TX = {
   id: '9d5c2a1b-6e4f-4a3b-8c7d-0e1f2a3b4c5d',
   product: 'collection',
@@ -27,8 +41,10 @@ function asker(...answers: (MomoStatus | Error)[]): { asker: MtnStatusAsker; cal
 }
 
 describe('MtnStatusAsker', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    mockSleep.waits = [];
+    mockSleep.hold = false;
+  });
 
   it('asks with background priority', async () => {
     const { asker: a, calls } = asker(SUCCESSFUL);
@@ -52,15 +68,39 @@ describe('MtnStatusAsker', () => {
       new DomainError('RATE_LIMITED', 'no budget', { retryAfterSeconds: 3 }),
       SUCCESSFUL,
     );
-    const answer = a.ask(TX, new AbortController().signal);
-    await jest.advanceTimersByTimeAsync(2999);
-    expect(calls).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(1);
-    await expect(answer).resolves.toEqual({ kind: 'status', status: SUCCESSFUL });
+    await expect(a.ask(TX, new AbortController().signal)).resolves.toEqual({
+      kind: 'status',
+      status: SUCCESSFUL,
+    });
+    expect(mockSleep.waits).toEqual([3000]);
     expect(calls).toHaveLength(2);
   });
 
+  it('waits out an open breaker and asks again: its refusal is not MTN’s answer', async () => {
+    const { asker: a, calls } = asker(
+      new DomainError('CIRCUIT_OPEN', 'open', { retryAfterSeconds: 2 }),
+      new DomainError('CIRCUIT_OPEN', 'trial in flight', { retryAfterSeconds: 1 }),
+      SUCCESSFUL,
+    );
+    await expect(a.ask(TX, new AbortController().signal)).resolves.toEqual({
+      kind: 'status',
+      status: SUCCESSFUL,
+    });
+    expect(mockSleep.waits).toEqual([2000, 1000]);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('never waits longer than a minute at a time', async () => {
+    const { asker: a } = asker(
+      new DomainError('CIRCUIT_OPEN', 'open', { retryAfterSeconds: 600 }),
+      SUCCESSFUL,
+    );
+    await a.ask(TX, new AbortController().signal);
+    expect(mockSleep.waits).toEqual([60_000]);
+  });
+
   it('stops waiting when the replica stops', async () => {
+    mockSleep.hold = true;
     const { asker: a } = asker(
       new DomainError('RATE_LIMITED', 'no budget', { retryAfterSeconds: 30 }),
     );
@@ -77,12 +117,16 @@ describe('MtnStatusAsker', () => {
       transient: false,
       httpStatus: 404,
     });
-    const open = new DomainError('CIRCUIT_OPEN', 'open');
+    const down = new MomoCallError('MTN_UNAVAILABLE', 'down', {
+      kind: 'http',
+      transient: true,
+      httpStatus: 503,
+    });
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const { asker: a } = asker(notFound, open, new Error('bug'));
+    const { asker: a } = asker(notFound, down, new Error('bug'));
     const signal = new AbortController().signal;
     await expect(a.ask(TX, signal)).resolves.toEqual({ kind: 'not-found' });
-    await expect(a.ask(TX, signal)).resolves.toEqual({ kind: 'error', code: 'CIRCUIT_OPEN' });
+    await expect(a.ask(TX, signal)).resolves.toEqual({ kind: 'error', code: 'MTN_UNAVAILABLE' });
     await expect(a.ask(TX, signal)).resolves.toEqual({ kind: 'error', code: 'INTERNAL_ERROR' });
     expect(logged).toHaveBeenCalledTimes(1);
     logged.mockRestore();

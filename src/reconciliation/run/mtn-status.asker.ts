@@ -6,13 +6,19 @@ import type { CountryCode } from '../../momo/country-rules/countries';
 import type { MomoTransaction } from '../../transactions/momo-transaction.entity';
 import type { MtnAnswer } from './outcome.classifier';
 
-/** The longest single wait for the background budget before asking again. */
-const MAX_BUDGET_WAIT_MS = 60_000;
+/** The longest single wait for budget or the breaker before asking again. */
+const MAX_WAIT_MS = 60_000;
+
+/** Refusals made before anything reached MTN: waiting is the answer, not an ERROR. */
+const NOT_ASKED = new Set(['RATE_LIMITED', 'CIRCUIT_OPEN']);
 
 /**
  * The one status call a record gets, on the background share of the outbound budget. A refusal
- * for lack of budget (RATE_LIMITED) is not a call to MTN: it waits for the next window and asks
- * then, so a long run is paced by the budget instead of turning into a list of ERRORs.
+ * for lack of budget (RATE_LIMITED) or by an open breaker (CIRCUIT_OPEN) is not a call to MTN: it
+ * waits as long as the refusal says and asks then, so a long run is paced by the budget, and
+ * during an outage by the breaker's trials (each a real call, whose failure is the record's
+ * ERROR), instead of turning every record into an ERROR MTN never gave. A run that meets a
+ * breaker still open from earlier trouble settles its records once the trial succeeds.
  */
 @Injectable()
 export class MtnStatusAsker {
@@ -33,11 +39,8 @@ export class MtnStatusAsker {
         } as Parameters<MomoClient['getStatus']>[0]);
         return { kind: 'status', status };
       } catch (error) {
-        if (error instanceof DomainError && error.code === 'RATE_LIMITED') {
-          const waitMs = Math.min(
-            MAX_BUDGET_WAIT_MS,
-            Math.max(1, error.retryAfterSeconds ?? 1) * 1000,
-          );
+        if (error instanceof DomainError && NOT_ASKED.has(error.code)) {
+          const waitMs = Math.min(MAX_WAIT_MS, Math.max(1, error.retryAfterSeconds ?? 1) * 1000);
           await sleep(waitMs, undefined, { signal });
           continue;
         }
