@@ -17,6 +17,17 @@ export const PRUNE_BATCH = 1_000;
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
+/** $1: the cut-off; $2: the batch size. The GREATEST(…) is idx_notification_outbox_finished's expression. */
+export const PRUNE_SQL = `DELETE FROM notification_outbox
+  WHERE id IN (
+    SELECT id FROM notification_outbox
+     WHERE status IN ('DELIVERED', 'FAILED')
+       AND GREATEST(created_at, last_attempt_at, delivered_at) < $1::timestamptz
+     LIMIT $2
+       FOR UPDATE SKIP LOCKED
+  )
+RETURNING id`;
+
 /**
  * Deletes up to `limit` finished notifications (DELIVERED, or FAILED: retry window over or endpoint
  * deleted) whose last activity (written, last attempted or delivered) is before `before`; returns
@@ -27,19 +38,10 @@ export async function pruneFinishedDeliveries(
   dataSource: DataSource,
   prune: { before: Date; limit: number },
 ): Promise<number> {
-  const rows = await autocommitRows<{ id: string }>(
-    dataSource,
-    `DELETE FROM notification_outbox
-      WHERE id IN (
-        SELECT id FROM notification_outbox
-         WHERE status IN ('DELIVERED', 'FAILED')
-           AND GREATEST(created_at, last_attempt_at, delivered_at) < $1::timestamptz
-         LIMIT $2
-           FOR UPDATE SKIP LOCKED
-      )
-  RETURNING id`,
-    [prune.before.toISOString(), prune.limit],
-  );
+  const rows = await autocommitRows<{ id: string }>(dataSource, PRUNE_SQL, [
+    prune.before.toISOString(),
+    prune.limit,
+  ]);
   return rows.length;
 }
 

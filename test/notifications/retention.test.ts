@@ -1,5 +1,9 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { NotificationOutboxPruner } from '../../src/notifications/notification-outbox.pruner';
+import {
+  NotificationOutboxPruner,
+  PRUNE_SQL,
+} from '../../src/notifications/notification-outbox.pruner';
 import { MetricsService } from '../../src/observability/metrics.service';
 import type { TestGateway } from '../support/gateway';
 import {
@@ -127,6 +131,22 @@ describe('status notifications: outbox retention', () => {
     // Batches of 2: 2 + 2 + 1, the short one ends the round.
     expect(await pruner().pruneOnce(now, 2)).toBe(5);
     expect(await remaining(ids)).toEqual([]);
+  });
+
+  it('finds expired rows through the finished-rows index, not by scanning the outbox', async () => {
+    // A small test table favours a scan whatever the indexes: forbid it to see whether the
+    // index can serve the pruner's query at all (its expression must be the query's).
+    const client = new Client({ connectionString: gw.db.url });
+    await client.connect();
+    let plan: unknown;
+    try {
+      await client.query('SET enable_seqscan = off');
+      plan = (await client.query(`EXPLAIN (FORMAT JSON) ${PRUNE_SQL}`, [now.toISOString(), 1000]))
+        .rows[0];
+    } finally {
+      await client.end();
+    }
+    expect(JSON.stringify(plan)).toContain('idx_notification_outbox_finished');
   });
 
   it('keeps everything when the retention is 0', async () => {
