@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { EXIT, runReconcile, type ReconcileIo } from '../../src/cli/reconcile.command';
 import type { TestGateway } from '../support/gateway';
 import {
-  collect,
+  collectLosingCallback,
   createdAt,
-  emulatorPatch,
   pastHour,
   startReconciliationGateway,
 } from './support/reconciliation';
@@ -58,16 +57,10 @@ describe('reconcile (CLI)', () => {
   async function lostCallback(
     hoursAgo: number,
   ): Promise<{ id: string; window: ReturnType<typeof pastHour> }> {
-    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
-    try {
-      const t = await collect(gw);
-      await gw.emulator.callbacksIdle();
-      const window = pastHour(hoursAgo);
-      await createdAt(gw, [t.id], window.inside);
-      return { id: t.id, window };
-    } finally {
-      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
-    }
+    const t = await collectLosingCallback(gw);
+    const window = pastHour(hoursAgo);
+    await createdAt(gw, [t.id], window.inside);
+    return { id: t.id, window };
   }
 
   it('runs a reconciliation end to end and prints plain progress lines and the summary', async () => {

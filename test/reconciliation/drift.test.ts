@@ -1,6 +1,7 @@
 import type { TestGateway } from '../support/gateway';
 import {
   collect,
+  collectLosingCallback,
   createdAt,
   emulatorPatch,
   emulatorPost,
@@ -143,14 +144,7 @@ describe('reconciliation finds drift', () => {
   });
 
   it('repairs a PENDING whose callback was lost, with an event from reconciliation', async () => {
-    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
-    let t;
-    try {
-      t = await collect(gw);
-      await gw.emulator.callbacksIdle();
-    } finally {
-      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
-    }
+    const t = await collectLosingCallback(gw);
     expect((await gw.request('GET', `/v1/collections/${t.id}`)).body.status).toBe('PENDING');
     const run = await window(6, [t.id]);
     expect(run.outcomes.REPAIRED).toBe(1);
@@ -184,19 +178,20 @@ describe('reconciliation finds drift', () => {
 
   it('repairs a lost FAILED the way callbacks do: the daily limit is given back', async () => {
     const phoneNumber = '256770000101'; // emulator: 202, then FAILED PAYER_NOT_FOUND
-    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
-    let t;
-    try {
-      t = await collect(gw, { phoneNumber, amount: '7000' });
-      await gw.emulator.callbacksIdle();
-    } finally {
-      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
-    }
+    const t = await collectLosingCallback(gw, { phoneNumber, amount: '7000' });
+    // The limit is kept per UTC day of the payment's creation: moved into the run's hour (which
+    // is yesterday shortly after midnight), the payment takes its reservation with it.
+    const day = pastHour(7).inside.toISOString().slice(0, 10);
+    await sql(
+      gw,
+      "UPDATE daily_usage SET day = $2::date WHERE msisdn = $1 AND product = 'collection'",
+      [phoneNumber, day],
+    );
     const used = () =>
       sql<{ total: string }>(
         gw,
-        "SELECT total_minor::text AS total FROM daily_usage WHERE msisdn = $1 AND product = 'collection'",
-        [phoneNumber],
+        "SELECT total_minor::text AS total FROM daily_usage WHERE msisdn = $1 AND product = 'collection' AND day = $2::date",
+        [phoneNumber, day],
       );
     expect(await used()).toEqual([{ total: '7000' }]);
     const run = await window(7, [t.id]);
@@ -291,14 +286,7 @@ describe('reconciliation finds drift', () => {
   });
 
   it('counts MTN being unreachable for a record as ERROR and changes nothing', async () => {
-    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
-    let t;
-    try {
-      t = await collect(gw);
-      await gw.emulator.callbacksIdle();
-    } finally {
-      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
-    }
+    const t = await collectLosingCallback(gw);
     // As many failures as the client's attempts (3): the record gets no answer, the breaker stays shut.
     await emulatorPost(gw, '/_emulator/faults', {
       kind: 'error',
@@ -321,14 +309,7 @@ describe('reconciliation finds drift', () => {
   });
 
   it('waits out an open breaker instead of writing the record off as ERROR', async () => {
-    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
-    let t;
-    try {
-      t = await collect(gw);
-      await gw.emulator.callbacksIdle();
-    } finally {
-      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
-    }
+    const t = await collectLosingCallback(gw);
     // Two balance calls of three attempts each: six failures in a row open Collection's breaker.
     await emulatorPost(gw, '/_emulator/faults', {
       kind: 'error',

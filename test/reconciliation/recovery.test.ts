@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ReconciliationService } from '../../src/reconciliation/reconciliation.service';
 import type { TestGateway } from '../support/gateway';
 import {
-  collect,
+  collectLosingCallbacks,
   createdAt,
-  emulatorPatch,
   finished,
   sql,
   startReconciliationGateway,
@@ -28,15 +27,7 @@ describe('reconciliation recovery and stale PENDING', () => {
 
   /** Collections whose callbacks never came: PENDING here, SUCCESSFUL at MTN. */
   async function lostCallbacks(n: number): Promise<string[]> {
-    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
-    try {
-      const ids: string[] = [];
-      for (let i = 0; i < n; i += 1) ids.push((await collect(gw)).id);
-      await gw.emulator.callbacksIdle();
-      return ids;
-    } finally {
-      await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
-    }
+    return (await collectLosingCallbacks(gw, n)).map((t) => t.id);
   }
 
   /** A run row as a replica that died left it. */

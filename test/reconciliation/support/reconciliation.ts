@@ -53,6 +53,33 @@ export async function collect(
   return res.body;
 }
 
+/**
+ * Requests to pay whose callbacks MTN never delivers: settled at MTN, PENDING here until a poll or
+ * a reconciliation asks (tests start their gateways with polling off).
+ */
+export async function collectLosingCallbacks(
+  gw: TestGateway,
+  count = 1,
+  overrides: Record<string, string> = {},
+): Promise<Collection[]> {
+  await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 1 });
+  try {
+    const made: Collection[] = [];
+    for (let i = 0; i < count; i += 1) made.push(await collect(gw, overrides));
+    await gw.emulator.callbacksIdle();
+    return made;
+  } finally {
+    await emulatorPatch(gw, '/_emulator/config', { callbackDropRate: 0 });
+  }
+}
+
+export async function collectLosingCallback(
+  gw: TestGateway,
+  overrides: Record<string, string> = {},
+): Promise<Collection> {
+  return (await collectLosingCallbacks(gw, 1, overrides))[0]!;
+}
+
 /** Waits until the callback (or anything) has settled it. */
 export async function settled(gw: TestGateway, id: string): Promise<Collection> {
   return gw.waitFor<Collection>(`/v1/collections/${id}`, (t) => t.status !== 'PENDING');
