@@ -29,6 +29,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('allows notifications to any host unless NOTIFICATIONS_ALLOWED_HOSTS is set', () => {
+    expect(loadConfig({}).notifications.allowedHosts).toBeNull();
+    expect(loadConfig({ NOTIFICATIONS_ALLOWED_HOSTS: '' }).notifications.allowedHosts).toBeNull();
+    expect(
+      loadConfig({ NOTIFICATIONS_ALLOWED_HOSTS: 'Billing.Internal, *.corp.example.com,[::1]' })
+        .notifications.allowedHosts,
+    ).toEqual(['billing.internal', '*.corp.example.com', '[::1]']);
+  });
+
+  it.each(['a*b', '*.', 'a.com,,b.com', 'a.com,', 'billing.internal:8443'])(
+    'refuses the malformed NOTIFICATIONS_ALLOWED_HOSTS %j, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ NOTIFICATIONS_ALLOWED_HOSTS: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ NOTIFICATIONS_ALLOWED_HOSTS: value })).toThrow(
+        /^Invalid configuration: NOTIFICATIONS_ALLOWED_HOSTS: /,
+      );
+    },
+  );
+
   it('names the variable when a value is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);

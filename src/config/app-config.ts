@@ -4,6 +4,7 @@ import { validateCronExpression } from 'cron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCTS, type Product } from '../common/product';
+import { AllowedHostsError, parseAllowedHosts } from '../notifications/allowed-hosts';
 import { EnvironmentVariables } from './environment.schema';
 
 export interface MomoCredentials {
@@ -58,6 +59,11 @@ export interface AppConfig {
     timeoutMs: number;
     /** DELIVERED/FAILED rows are deleted this many days after their last activity; 0: kept. */
     retentionDays: number;
+    /**
+     * Hosts endpoints may point at, normalised (`notifications/allowed-hosts.ts`); null: any host.
+     * Checked at registration and again before every attempt.
+     */
+    allowedHosts: string[] | null;
   };
   reconciliation: {
     /** This replica starts the scheduled runs (every replica may: a slot runs once). */
@@ -154,6 +160,17 @@ function cronSetting(value: string | undefined, fallback: string, name: string):
   const check = validateCronExpression(expression);
   if (!check.valid) throw new ConfigError(`Invalid configuration: ${name}: not a valid cron expression (${check.error?.message ?? 'unparsable'})`);
   return expression;
+}
+
+/** `NOTIFICATIONS_ALLOWED_HOSTS`, parsed, or a ConfigError naming the variable and the bad item. */
+function allowedHostsSetting(value: string | undefined): string[] | null {
+  try {
+    return parseAllowedHosts(value);
+  } catch (err) {
+    if (err instanceof AllowedHostsError)
+      throw new ConfigError(`Invalid configuration: NOTIFICATIONS_ALLOWED_HOSTS: ${err.message}`);
+    throw err;
+  }
 }
 
 /** `OTEL_EXPORTER_OTLP_HEADERS`: `key=value` pairs separated by commas, values URL-encoded. */
@@ -290,6 +307,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: env.NOTIFICATIONS_INTERVAL_MS ?? 1_000,
       timeoutMs: env.NOTIFICATIONS_TIMEOUT_MS ?? 5_000,
       retentionDays: env.NOTIFICATIONS_RETENTION_DAYS ?? 30,
+      allowedHosts: allowedHostsSetting(env.NOTIFICATIONS_ALLOWED_HOSTS),
     },
     reconciliation: {
       scheduleEnabled: bool(env.RECONCILIATION_SCHEDULE_ENABLED, true),

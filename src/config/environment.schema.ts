@@ -154,6 +154,10 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3650)
   NOTIFICATIONS_RETENTION_DAYS?: number;
 
+  // Only a string here: loadConfig parses the patterns, so its error can name the bad item.
+  @IsOptional() @IsString()
+  NOTIFICATIONS_ALLOWED_HOSTS?: string;
+
   @IsOptional() @IsBooleanString()
   RECONCILIATION_SCHEDULE_ENABLED?: string;
 

@@ -44,7 +44,8 @@ export function deliveryBody(
  * Delivers the notification outbox: every NOTIFICATIONS_INTERVAL_MS it claims due rows with
  * `FOR UPDATE SKIP LOCKED` (any number of replicas deliver each row once), POSTs each, signed,
  * to its endpoint, and records DELIVERED (2xx), the next try (backoff with jitter), or FAILED
- * once 24 hours of tries have passed. Delivery is at least once: a worker that dies after the
+ * once 24 hours of tries have passed (at once, with no request made, when the endpoint's host is
+ * not in NOTIFICATIONS_ALLOWED_HOSTS). Delivery is at least once: a worker that dies after the
  * consumer answered but before recording it leaves the row to be sent again when its lease ends,
  * so consumers dedupe on X-MoMo-Gateway-Delivery.
  */
@@ -119,6 +120,9 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
     let result: AttemptResult;
     if (ok) {
       result = { kind: 'delivered', at, statusCode: sent.status };
+    } else if (sent.kind === 'refused') {
+      // Retrying cannot help: only a change of NOTIFICATIONS_ALLOWED_HOSTS (and a replay) can.
+      result = { kind: 'failed', statusCode: null, error: sent.error };
     } else {
       const statusCode = sent.kind === 'response' ? sent.status : null;
       const error = sent.kind === 'response' ? `HTTP ${sent.status}` : sent.error;
@@ -143,7 +147,9 @@ export class NotificationDeliveryWorker implements OnApplicationBootstrap, OnMod
       outcome,
       ...(error ? { error } : {}),
     };
-    if (outcome === 'failed')
+    if (outcome === 'failed' && sent.kind === 'refused')
+      this.logger.warn(fields, 'notification not sent: endpoint host not allowed');
+    else if (outcome === 'failed')
       this.logger.warn(fields, 'notification given up after its retry window');
     else if (outcome !== 'delivered')
       this.logger.log(fields, 'notification attempt did not deliver');

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -35,6 +36,10 @@ export class NotificationEndpointsController {
       'The answer carries the signing secret, shown this once. Every transaction this key creates is notified to each of its endpoints when it becomes SUCCESSFUL or FAILED.',
   })
   @ApiCreatedResponse({ type: CreatedNotificationEndpointView })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED: not an http(s) URL, unknown products, 10 endpoints already, or a host this gateway may not call (`url`: host not in NOTIFICATIONS_ALLOWED_HOSTS)',
+  })
   @ApiConflictResponse({ description: 'RESOURCE_ALREADY_EXIST: this key already has this URL' })
   create(
     @CurrentApiKey() key: AuthenticatedApiKey,

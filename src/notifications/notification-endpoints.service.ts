@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { PRODUCTS, type Product } from '../common/product';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { sqlRows } from '../transactions/sql-rows';
 import { isUuid } from '../transactions/uuid';
+import { isHostAllowed } from './allowed-hosts';
 import { NotificationEndpoint } from './notification-endpoint.entity';
 import {
   toEndpointView,
@@ -31,13 +33,26 @@ function notFound(id: string): DomainError {
  */
 @Injectable()
 export class NotificationEndpointsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** Creates an endpoint with a new signing secret, returned here and never again. */
+  /**
+   * Creates an endpoint with a new signing secret, returned here and never again. Its host must be
+   * in NOTIFICATIONS_ALLOWED_HOSTS (when set); the sender checks again before every attempt.
+   */
   async create(
     apiKeyId: string,
     input: CreateEndpointInput,
   ): Promise<CreatedNotificationEndpointView> {
+    if (!isHostAllowed(this.config.notifications.allowedHosts, input.url)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'This gateway does not send notifications to the host of this URL',
+        { details: [{ field: 'url', message: 'host not in NOTIFICATIONS_ALLOWED_HOSTS' }] },
+      );
+    }
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     return this.dataSource.transaction(async (manager) => {
       // One creation at a time per key, so the limit and the duplicate check hold under concurrency.
