@@ -4,6 +4,7 @@ import type { MomoAccountsService } from '../momo/accounts/momo-accounts.service
 import type { BreakerService } from '../momo/breaker/breaker.service';
 import type { MomoClient } from '../momo/client/momo-client';
 import type { CountryRulesService } from '../momo/country-rules/country-rules.service';
+import type { OutboundRateLimiter } from '../momo/rate-limit/outbound-rate-limiter.service';
 import type { DailyLimitService } from '../momo/country-rules/daily-limit.service';
 import type { MomoTransaction } from '../transactions/momo-transaction.entity';
 import type { TransactionsService } from '../transactions/transactions.service';
@@ -13,9 +14,12 @@ import type { StatusSyncService } from './status-sync.service';
 const refusal = new DomainError('CIRCUIT_OPEN', 'MTN collection is failing; calls are paused', {
   retryAfterSeconds: 42,
 });
+const spent = new DomainError('RATE_LIMITED', 'The MTN call budget for this minute is used up; try again shortly', {
+  retryAfterSeconds: 17,
+});
 const stored = { id: '5f0e4f55-2f4c-4c39-9d1b-6f1f4f0f3a11', status: 'PENDING' } as MomoTransaction;
 
-function setup(open: boolean) {
+function setup(open: boolean, budgetSpent = false) {
   const rules = {
     normaliseMsisdn: jest.fn(() => ({ msisdn: '256774123456', country: 'UG' })),
     checkAmount: jest.fn(() => ({ amount: '1000', currency: 'UGX', minor: 1000n, kycLevel: 'basic' })),
@@ -27,6 +31,7 @@ function setup(open: boolean) {
     createPending: jest.fn(() => Promise.resolve({ transaction: stored, replayed: true, callbackToken: 't' })),
   };
   const breakers = { refusalFor: jest.fn(() => (open ? refusal : undefined)) };
+  const limiter = { refusalFor: jest.fn(() => (budgetSpent ? spent : undefined)) };
   const momo = { create: jest.fn() };
   const service = new PaymentInitiationService(
     loadConfig({}),
@@ -37,8 +42,9 @@ function setup(open: boolean) {
     momo as unknown as MomoClient,
     {} as StatusSyncService,
     breakers as unknown as BreakerService,
+    limiter as unknown as OutboundRateLimiter,
   );
-  return { service, transactions, breakers, momo };
+  return { service, transactions, breakers, limiter, momo };
 }
 
 const init: Initiation = {
@@ -74,5 +80,28 @@ describe('PaymentInitiationService, breaker open', () => {
     await expect(service.initiate(init)).resolves.toEqual({ transaction: stored, replayed: true });
     expect(transactions.replayFor).not.toHaveBeenCalled();
     expect(transactions.createPending).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('PaymentInitiationService, MTN budget known to be spent', () => {
+  it('refuses with RATE_LIMITED before storing anything', async () => {
+    const { service, transactions, limiter, momo } = setup(false, true);
+    await expect(service.initiate(init)).rejects.toBe(spent);
+    expect(limiter.refusalFor).toHaveBeenCalledWith({ accountId: 'default', product: 'collection' });
+    expect(transactions.createPending).not.toHaveBeenCalled();
+    expect(momo.create).not.toHaveBeenCalled();
+  });
+
+  it('answers a repeated request with its earlier transaction', async () => {
+    const { service, transactions } = setup(false, true);
+    transactions.replayFor.mockResolvedValue({ transaction: stored, replayed: true, callbackToken: 't' } as never);
+    await expect(service.initiate(init)).resolves.toEqual({ transaction: stored, replayed: true });
+    expect(transactions.createPending).not.toHaveBeenCalled();
+  });
+
+  it('tells the breaker’s refusal first when both would refuse', async () => {
+    const { service, limiter } = setup(true, true);
+    await expect(service.initiate(init)).rejects.toBe(refusal);
+    expect(limiter.refusalFor).not.toHaveBeenCalled();
   });
 });

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MomoAccountsService } from '../momo/accounts/momo-accounts.service';
 import { BreakerService } from '../momo/breaker/breaker.service';
 import { MomoClient } from '../momo/client/momo-client';
+import { OutboundRateLimiter } from '../momo/rate-limit/outbound-rate-limiter.service';
 import { CountryRulesService } from '../momo/country-rules/country-rules.service';
 import { DailyLimitService } from '../momo/country-rules/daily-limit.service';
 import type { CountryCode } from '../momo/country-rules/countries';
@@ -59,7 +60,8 @@ export interface InitiationResult {
  * PENDING row (reference id chosen, daily limit reserved) before MTN is called, then ask MTN.
  * A request MTN certainly did not take is stored FAILED with its reason and the error is
  * answered; one that may have reached MTN stays PENDING and polling settles it. While the
- * breaker is open a request is refused before anything is stored: it could not reach MTN.
+ * breaker is open, or the MTN budget is known to be spent, a request is refused before anything
+ * is stored: it could not reach MTN.
  */
 @Injectable()
 export class PaymentInitiationService {
@@ -74,6 +76,7 @@ export class PaymentInitiationService {
     private readonly momo: MomoClient,
     private readonly statusSync: StatusSyncService,
     private readonly breakers: BreakerService,
+    private readonly limiter: OutboundRateLimiter,
   ) {}
 
   async initiate(init: Initiation): Promise<InitiationResult> {
@@ -84,7 +87,7 @@ export class PaymentInitiationService {
     const mtnCurrency = this.rules.mtnCurrencyFor(country);
     if (init.checkPayee) await this.assertPayeeActive(product, country, msisdn);
     const requestWithExtras = { ...request, ...(init.extraMtnFields ?? {}) };
-    const replay = await this.refuseIfBreakerOpen(product, account.id, { externalId: request.externalId, idempotencyKey: init.idempotencyKey, request: requestWithExtras });
+    const replay = await this.refuseIfMtnUnreachable(product, account.id, { externalId: request.externalId, idempotencyKey: init.idempotencyKey, request: requestWithExtras });
     if (replay) return replay;
 
     const created = await this.transactions.createPending(
@@ -132,7 +135,7 @@ export class PaymentInitiationService {
     const collection = await this.transactions.findById('collection', init.collectionId);
     const { account } = this.accounts.resolve(collection.country as CountryCode, 'disbursement', 'collectionId');
     const request = { collectionId: init.collectionId, amount: init.amount ?? null, externalId: init.externalId, payerMessage: init.payerMessage, payeeNote: init.payeeNote };
-    const replay = await this.refuseIfBreakerOpen('disbursement', account.id, { externalId: init.externalId, idempotencyKey: init.idempotencyKey, request });
+    const replay = await this.refuseIfMtnUnreachable('disbursement', account.id, { externalId: init.externalId, idempotencyKey: init.idempotencyKey, request });
     if (replay) return replay;
     const created = await this.transactions.createPendingRefund({
       parentId: init.collectionId,
@@ -163,19 +166,21 @@ export class PaymentInitiationService {
   }
 
   /**
-   * An open breaker (or a half-open one with its trial in flight) would refuse the call to MTN:
-   * refuse the request now with that CIRCUIT_OPEN, storing nothing (no row, no daily limit, no
-   * event), rather than store a PENDING row only to fail it. A request that repeats an earlier one
-   * still gets the answer it gets when MTN is up (a read, nothing written): the earlier
+   * A call MTN would not even be sent: the breaker is open (or half-open with its trial in
+   * flight), or this replica already knows the account's MTN budget is spent for longer than a
+   * live call may wait. Refuse the request now with that CIRCUIT_OPEN or RATE_LIMITED, storing
+   * nothing (no row, no daily limit, no event), rather than store a PENDING row only to fail it;
+   * a retry with the same Idempotency-Key is then judged afresh. A request that repeats an earlier
+   * one still gets the answer it gets when MTN is reachable (a read, nothing written): the earlier
    * transaction (returned) or the 409, so a caller retrying after a lost answer learns that its
-   * payment exists. Once the open period is over the request goes the normal way, as the trial.
+   * payment exists. Once the open period or the budget window is over, requests go the normal way.
    */
-  private async refuseIfBreakerOpen(
+  private async refuseIfMtnUnreachable(
     product: Product,
     accountId: string,
     request: Parameters<TransactionsService['replayFor']>[1],
   ): Promise<InitiationResult | undefined> {
-    const refusal = this.breakers.refusalFor(product, accountId);
+    const refusal = this.breakers.refusalFor(product, accountId) ?? this.limiter.refusalFor({ accountId, product });
     if (!refusal) return undefined;
     const earlier = await this.transactions.replayFor(product, request);
     if (earlier) return { transaction: earlier.transaction, replayed: true };

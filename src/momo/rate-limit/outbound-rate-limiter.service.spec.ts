@@ -184,4 +184,31 @@ describe('OutboundRateLimiter', () => {
     await limiter.acquire(live);
     expect(limiter.getCounters().storeErrors).toBe(5);
   });
+
+  describe('refusalFor (the look before a payment is stored)', () => {
+    it('refuses when the budget is known spent for longer than a live call may wait', () => {
+      const { limiter, total } = setup({ MTN_MOMO_RATE_LIMIT_MAX_WAIT_MS: '2000' });
+      const spentFor = jest.fn(() => 25_000);
+      Object.assign(total, { spentFor });
+      expect(limiter.refusalFor(live)).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: 25,
+      });
+      expect(spentFor).toHaveBeenCalledWith('default:collection');
+      // It takes nothing, and counts as the live refusal it answers the request with.
+      expect(total.used.size).toBe(0);
+      expect(limiter.getCounters().liveRefusals).toBe(1);
+    });
+
+    it('lets the call find out when the wait would fit, or nothing is known spent', () => {
+      const { limiter, total } = setup({ MTN_MOMO_RATE_LIMIT_MAX_WAIT_MS: '2000' });
+      Object.assign(total, { spentFor: () => 1_500 });
+      expect(limiter.refusalFor(live)).toBeUndefined();
+      Object.assign(total, { spentFor: () => 0 });
+      expect(limiter.refusalFor(live)).toBeUndefined();
+      expect(limiter.getCounters().liveRefusals).toBe(0);
+      // A store that cannot tell (no spentFor) never refuses ahead.
+      expect(setup().limiter.refusalFor(live)).toBeUndefined();
+    });
+  });
 });

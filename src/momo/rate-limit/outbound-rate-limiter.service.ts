@@ -69,6 +69,20 @@ export class OutboundRateLimiter {
     }
   }
 
+  /**
+   * The RATE_LIMITED a live call would get right now without asking anyone: this replica already
+   * knows the budget is spent for longer than a live call may wait. Undefined otherwise (budget
+   * left, or not known to be spent: the call itself finds out). Reads memory and takes nothing;
+   * a refusal returned is counted as a live refusal, since the request is answered with it (or,
+   * when it repeats an earlier one, with that one's transaction) instead of making the call.
+   */
+  refusalFor(request: Omit<BudgetRequest, 'priority'>): DomainError | undefined {
+    const spentMs = this.stores.total.spentFor?.(`${request.accountId}:${request.product}`) ?? 0;
+    if (spentMs <= this.config.momo.rateLimit.maxWaitMs) return undefined;
+    this.counters.liveRefusals++;
+    return this.refused(spentMs);
+  }
+
   getCounters(): RateLimitCounters {
     return {
       ...this.counters,
