@@ -110,7 +110,8 @@ export class PaymentInitiationService {
       },
       {
         beforeInsert: async (manager) => {
-          await this.dailyLimit.reserve({ msisdn, country, product, currency: checked.currency, amountMinor: checked.minor, kycLevel: checked.kycLevel }, manager);
+          // On the day of this transaction, the row's created_at: the day its release will name.
+          await this.dailyLimit.reserve({ msisdn, country, product, currency: checked.currency, amountMinor: checked.minor, kycLevel: checked.kycLevel, at: 'transaction' }, manager);
         },
       },
     );

@@ -18,8 +18,13 @@ export interface ReserveParams extends DailyUsageKey {
   country: string;
   amountMinor: bigint;
   kycLevel?: string;
-  /** The moment the payment is made (UTC day taken from it); now by the clock unless given. */
-  at?: Date;
+  /**
+   * The moment the payment is made (UTC day taken from it); now by the clock unless given.
+   * `'transaction'`: the start of the database transaction of `manager`, i.e. the `created_at` of
+   * the payment row inserted in it, so the day reserved is the day a release will name even when
+   * the transaction straddles midnight UTC (the app's clock and the database's can disagree there).
+   */
+  at?: Date | 'transaction';
 }
 
 export interface ReleaseParams extends DailyUsageKey {
@@ -42,14 +47,20 @@ export interface Reservation extends DailyUsage {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+// A NULL day ($4) is the UTC day of the transaction's start: the `created_at` default (now()) of a
+// row inserted in the same transaction.
+const TRANSACTION_DAY = `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date`;
+
 const RESERVE_SQL = `
   INSERT INTO daily_usage AS u (msisdn, product, currency, day, total_minor, updated_at)
-  SELECT $1, $2, $3, $4::date, $5::bigint, now()
+  SELECT $1, $2, $3, COALESCE($4::date, ${TRANSACTION_DAY}), $5::bigint, now()
   WHERE $5::bigint <= $6::bigint
   ON CONFLICT (msisdn, product, currency, day) DO UPDATE
     SET total_minor = u.total_minor + EXCLUDED.total_minor, updated_at = now()
     WHERE u.total_minor + EXCLUDED.total_minor <= $6::bigint
-  RETURNING total_minor`;
+  RETURNING total_minor, to_char(day, 'YYYY-MM-DD') AS day`;
+
+const TRANSACTION_DAY_SQL = `SELECT to_char(${TRANSACTION_DAY}, 'YYYY-MM-DD') AS day`;
 
 // A data-modifying CTE so that TypeORM hands back plain rows, as for a SELECT. GREATEST keeps a
 // mistaken double release from turning into extra allowance for the rest of the day.
@@ -71,6 +82,7 @@ const PURGE_SQL = `
 
 interface TotalRow {
   total_minor: string;
+  day?: string;
 }
 
 export function utcDay(value: Date | string): string {
@@ -117,7 +129,7 @@ export class DailyLimitService {
     }
     const amount = this.positive(params.amountMinor, params.currency);
     const limit = this.rules.limitsFor(params.country, params.product, params.kycLevel).daily;
-    const day = utcDay(params.at ?? this.today());
+    const day = params.at === 'transaction' ? null : utcDay(params.at ?? this.today());
     const rows = await this.run(manager, RESERVE_SQL, [
       ...this.key(params, day),
       amount.minor.toString(),
@@ -125,12 +137,13 @@ export class DailyLimitService {
     ]);
     const row = rows[0];
     if (!row) {
-      const used = await this.usedMinor(params, day, manager);
-      throw this.exceeded(amount, limit, used, day);
+      const on = day ?? (await this.transactionDay(manager));
+      const used = await this.usedMinor(params, on, manager);
+      throw this.exceeded(amount, limit, used, on);
     }
     const used = Money.fromMinor(BigInt(row.total_minor), params.currency);
     return {
-      ...this.snapshot(used, day),
+      ...this.snapshot(used, row.day ?? day!),
       limit: limit.toString(),
       remaining: limit.minus(used).toString(),
     };
@@ -176,6 +189,13 @@ export class DailyLimitService {
     return new Date(this.clock.now());
   }
 
+  private async transactionDay(manager?: EntityManager): Promise<string> {
+    const rows = await (manager ?? this.dataSource.manager).query<{ day: string }[]>(
+      TRANSACTION_DAY_SQL,
+    );
+    return rows[0]!.day;
+  }
+
   private async usedMinor(
     key: DailyUsageKey,
     day: string,
@@ -188,12 +208,12 @@ export class DailyLimitService {
   private async run(
     manager: EntityManager | undefined,
     sql: string,
-    parameters: string[],
+    parameters: (string | null)[],
   ): Promise<TotalRow[]> {
     return (manager ?? this.dataSource.manager).query<TotalRow[]>(sql, parameters);
   }
 
-  private key(key: DailyUsageKey, day: string): string[] {
+  private key<D extends string | null>(key: DailyUsageKey, day: D): (string | D)[] {
     return [key.msisdn, key.product, key.currency, day];
   }
 
