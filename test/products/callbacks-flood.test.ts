@@ -116,6 +116,24 @@ async function nextPolls(
 }
 
 /**
+ * MTN keeps every payment PENDING until the test completes it; callbacks are confirmed two at a
+ * time with five waiting unless `env` says otherwise; the poller is off and its first polls an hour
+ * away, so only what the flood makes due is due.
+ */
+function holdingGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  return startGateway({
+    emulator: { processingDelayMs: 600_000 },
+    env: {
+      POLL_ENABLED: 'false',
+      POLL_INTERVAL_MS: '3600000',
+      CALLBACK_CONCURRENCY: '2',
+      CALLBACK_QUEUE_CAPACITY: '5',
+      ...env,
+    },
+  });
+}
+
+/**
  * MTN may call back for thousands of transactions at once. Each callback is answered 200 at once;
  * at most CALLBACK_CONCURRENCY confirmations (status call and update) run at a time, at most
  * CALLBACK_QUEUE_CAPACITY wait, and the rest are handed to the poller (their transactions made due
@@ -126,16 +144,9 @@ async function nextPolls(
 describe('a flood of callbacks', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({
-      // MTN keeps every transaction PENDING until the test completes it.
-      emulator: { processingDelayMs: 600_000 },
-      env: {
-        POLL_ENABLED: 'false',
-        // Far off: only what the flood makes due is due.
-        POLL_INTERVAL_MS: '3600000',
-        CALLBACK_CONCURRENCY: String(CONCURRENCY),
-        CALLBACK_QUEUE_CAPACITY: String(CAPACITY),
-      },
+    gw = await holdingGateway({
+      CALLBACK_CONCURRENCY: String(CONCURRENCY),
+      CALLBACK_QUEUE_CAPACITY: String(CAPACITY),
     });
     // MTN's own callbacks are lost: the test sends them.
     await patchEmulator(gw, { callbackDropRate: 1 });
@@ -247,15 +258,7 @@ describe('callbacks at shutdown', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('finishes the waiting confirmations before the application stops', async () => {
-    const gw = await startGateway({
-      emulator: { processingDelayMs: 600_000 },
-      env: {
-        POLL_ENABLED: 'false',
-        POLL_INTERVAL_MS: '3600000',
-        CALLBACK_CONCURRENCY: '2',
-        CALLBACK_QUEUE_CAPACITY: '5',
-      },
-    });
+    const gw = await holdingGateway();
     const { gate, ids } = await flood(gw, 7, 300);
     const webhooks = gw.app.get(WebhookService);
     let draining!: () => void;
@@ -283,16 +286,7 @@ describe('callbacks at shutdown', () => {
   });
 
   it('hands what still waits after CALLBACK_DRAIN_TIMEOUT_MS to the poller', async () => {
-    const gw = await startGateway({
-      emulator: { processingDelayMs: 600_000 },
-      env: {
-        POLL_ENABLED: 'false',
-        POLL_INTERVAL_MS: '3600000',
-        CALLBACK_CONCURRENCY: '2',
-        CALLBACK_QUEUE_CAPACITY: '5',
-        CALLBACK_DRAIN_TIMEOUT_MS: '100',
-      },
-    });
+    const gw = await holdingGateway({ CALLBACK_DRAIN_TIMEOUT_MS: '100' });
     const { gate, ids } = await flood(gw, 7, 400);
     const webhooks = gw.app.get(WebhookService);
     const closeStart = Date.now();
