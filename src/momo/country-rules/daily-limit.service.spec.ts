@@ -48,7 +48,7 @@ describe('utcDay', () => {
 
 describe('DailyLimitService.reserve', () => {
   it('sends the key, the UTC day from the clock, the amount and the basic daily limit', async () => {
-    const { service, manager } = build([[{ total_minor: '1000000' }]]);
+    const { service, manager } = build([[{ total_minor: '1000000', day: '2026-03-01' }]]);
     await service.reserve(params);
     expect(manager.calls[0]?.parameters).toEqual([
       '256774123456',
@@ -61,26 +61,26 @@ describe('DailyLimitService.reserve', () => {
   });
 
   it('uses the daily limit of the payer’s KYC tier', async () => {
-    const { service, manager } = build([[{ total_minor: '1000000' }]]);
+    const { service, manager } = build([[{ total_minor: '1000000', day: '2026-03-01' }]]);
     await service.reserve({ ...params, kycLevel: 'full' });
     expect(manager.calls[0]?.parameters[5]).toBe('50000000');
   });
 
   it('uses the day of the moment given instead of the clock', async () => {
-    const { service, manager } = build([[{ total_minor: '1000000' }]]);
+    const { service, manager } = build([[{ total_minor: '1000000', day: '2026-02-28' }]]);
     await service.reserve({ ...params, at: new Date('2026-02-28T12:00:00Z') });
     expect(manager.calls[0]?.parameters[3]).toBe('2026-02-28');
   });
 
   it('runs on the manager it is given, so the caller’s transaction covers it', async () => {
     const { service, manager } = build();
-    const own = new FakeManager([[{ total_minor: '1000000' }]]);
+    const own = new FakeManager([[{ total_minor: '1000000', day: '2026-03-01' }]]);
     await service.reserve(params, own as unknown as EntityManager);
     expect([own.calls.length, manager.calls.length]).toEqual([1, 0]);
   });
 
   it('reports what was used, the limit and what remains', async () => {
-    const { service } = build([[{ total_minor: '3000000' }]]);
+    const { service } = build([[{ total_minor: '3000000', day: '2026-03-01' }]]);
     await expect(service.reserve(params)).resolves.toEqual({
       day: '2026-03-01',
       currency: 'UGX',

@@ -82,7 +82,11 @@ const PURGE_SQL = `
 
 interface TotalRow {
   total_minor: string;
-  day?: string;
+}
+
+/** RESERVE_SQL's row: the new total and the day it was reserved on. */
+interface ReservedRow extends TotalRow {
+  day: string;
 }
 
 export function utcDay(value: Date | string): string {
@@ -130,7 +134,7 @@ export class DailyLimitService {
     const amount = this.positive(params.amountMinor, params.currency);
     const limit = this.rules.limitsFor(params.country, params.product, params.kycLevel).daily;
     const day = params.at === 'transaction' ? null : utcDay(params.at ?? this.today());
-    const rows = await this.run(manager, RESERVE_SQL, [
+    const rows = await this.run<ReservedRow>(manager, RESERVE_SQL, [
       ...this.key(params, day),
       amount.minor.toString(),
       limit.minor.toString(),
@@ -143,7 +147,7 @@ export class DailyLimitService {
     }
     const used = Money.fromMinor(BigInt(row.total_minor), params.currency);
     return {
-      ...this.snapshot(used, row.day ?? day!),
+      ...this.snapshot(used, row.day),
       limit: limit.toString(),
       remaining: limit.minus(used).toString(),
     };
@@ -205,12 +209,12 @@ export class DailyLimitService {
     return BigInt(rows[0]?.total_minor ?? '0');
   }
 
-  private async run(
+  private async run<R extends TotalRow = TotalRow>(
     manager: EntityManager | undefined,
     sql: string,
     parameters: (string | null)[],
-  ): Promise<TotalRow[]> {
-    return (manager ?? this.dataSource.manager).query<TotalRow[]>(sql, parameters);
+  ): Promise<R[]> {
+    return (manager ?? this.dataSource.manager).query<R[]>(sql, parameters);
   }
 
   private key<D extends string | null>(key: DailyUsageKey, day: D): (string | D)[] {
