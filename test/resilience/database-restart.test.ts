@@ -24,8 +24,12 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
   let orders: Order[];
   const answers: Answer[] = [];
   const readiness: number[] = [];
+  // What the readers could not get an answer for (a failure's message shows the last few).
+  const readerErrors: string[] = [];
   let readinessFell = false;
   let readinessRecovered = false;
+  // Set by afterAll: the load and the readers stop even when beforeAll failed half-way.
+  let finished = false;
   const started = new Date();
 
   beforeAll(async () => {
@@ -47,14 +51,22 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
       orderDeadlineMs: 120_000,
       onAnswer: (a) => answers.push(a),
     }).finally(() => (loadDone = true));
-    // Readers too: lists and probes keep hitting the gateway through the outage (and after the
-    // orders are done, until the last outage is over).
+    const running = () => !finished && (!loadDone || !outageDone);
+    const failure = (what: string) => (err: unknown) => {
+      // fetch says only "fetch failed"; its cause says why (refused, reset, timed out). Duck-typed:
+      // errors made inside Node's fetch are not instances of the test realm's Error.
+      const e = err as { message?: string; cause?: { message?: string } } | undefined;
+      readerErrors.push(`${what}: ${e?.message ?? String(err)} (${e?.cause?.message ?? ''})`);
+      return undefined;
+    };
+    // Readers too: lists keep hitting the gateway through the outage (and after the orders are
+    // done, until the last outage is over) …
     const readers = (async () => {
-      while (!loadDone || !outageDone) {
+      while (running()) {
         const list = await fetch(`${gw.url}/v1/collections?limit=5`, {
           headers,
           signal: AbortSignal.timeout(10_000),
-        }).catch(() => undefined);
+        }).catch(failure('list'));
         if (list) {
           const body = (await list.json().catch(() => ({}))) as { code?: string };
           answers.push({
@@ -64,13 +76,27 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
             retryAfter: list.headers.get('retry-after'),
           });
         }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    // … and, on their own pace (a slow list never delays a probe), the readiness probe.
+    const probes = (async () => {
+      while (running()) {
         const ready = await fetch(`${gw.url}/health/ready`, {
           signal: AbortSignal.timeout(10_000),
-        }).catch(() => undefined);
+        }).catch(failure('ready'));
         if (ready) readiness.push(ready.status);
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
+    // Why a probe condition was not reached: whether the gateway still runs, what it last said.
+    const explained = (err: Error): never => {
+      throw new Error(
+        `${err.message}; gateway ${gw.pid ? 'running' : 'gone'}; last readiness ` +
+          `[${readiness.slice(-5).join(',')}]; reader errors [${readerErrors.slice(-5).join(' | ')}]; ` +
+          `gateway output: ${gw.output().slice(-3000)}`,
+      );
+    };
     const outage = (async () => {
       const random = prng(SEED + 5);
       const rounds = scaled(1, 3);
@@ -87,7 +113,9 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
         );
         if (loadDone) break;
         await db.pg.stop();
-        await eventually('readiness to fall', () => readiness.at(-1) === 503, 30_000, 20);
+        await eventually('readiness to fall', () => readiness.at(-1) === 503, 30_000, 20).catch(
+          explained,
+        );
         readinessFell = true;
         // Down until callers have been told so a few times.
         const refused = answers.filter((a) => a.status === 503).length;
@@ -98,11 +126,13 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
           20,
         );
         await db.pg.start();
-        await eventually('readiness to recover', () => readiness.at(-1) === 200, 60_000, 20);
+        await eventually('readiness to recover', () => readiness.at(-1) === 200, 60_000, 20).catch(
+          explained,
+        );
         readinessRecovered = true;
       }
     })().finally(() => (outageDone = true));
-    [orders] = await Promise.all([load, outage, readers]);
+    [orders] = await Promise.all([load, outage, readers, probes]);
 
     await emulator.callbacksIdle();
     const run = await reconcile(gw.url, gw.apiKey, started);
@@ -110,6 +140,7 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
   }, 600_000);
 
   afterAll(async () => {
+    finished = true;
     // RESILIENCE_DUMP=<file>: keep the gateway's last output for a failure's post-mortem.
     if (process.env.RESILIENCE_DUMP) writeFileSync(process.env.RESILIENCE_DUMP, gw?.output() ?? '');
     await gw?.stop();

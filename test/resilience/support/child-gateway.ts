@@ -11,7 +11,6 @@ export { freePort };
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-
 /** An API key with every scope, written with the auth module's own store. */
 export async function createApiKey(databaseUrl: string): Promise<string> {
   const ds = new DataSource(typeOrmOptions(databaseUrl, 1));
@@ -97,7 +96,7 @@ export async function childGateway(o: ChildGatewayOptions): Promise<ChildGateway
     apiKey,
     apiUser: user.apiUser,
     get pid() {
-      return child?.exitCode === null ? child.pid : undefined;
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
     },
     async start() {
       if (child && child.exitCode === null && child.signalCode === null)
@@ -118,7 +117,13 @@ export async function childGateway(o: ChildGatewayOptions): Promise<ChildGateway
       };
       proc.stdout?.on('data', keep);
       proc.stderr?.on('data', keep);
-      exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+      exited = new Promise((resolve) =>
+        proc.once('exit', (code, signal) => {
+          // In the output too, so that a failure message shows how an unexpected exit came about.
+          keep(Buffer.from(`[gateway exited: code ${code}, signal ${signal}]\n`));
+          resolve();
+        }),
+      );
       let gone = false;
       void exited.then(() => (gone = true));
       await eventually(
