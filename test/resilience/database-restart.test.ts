@@ -113,7 +113,7 @@ describe(`resilience (c): the database restarted under load${FULL ? ' (full)' : 
         );
         if (loadDone) break;
         await db.pg.stop();
-        await eventually('readiness to fall', () => readiness.at(-1) === 503, 30_000, 20).catch(
+        await eventually('readiness to fall', () => readiness.at(-1) === 503, 60_000, 20).catch(
           explained,
         );
         readinessFell = true;
