@@ -15,6 +15,7 @@ export const FAULT_KINDS = [
   'latency',
   'timeout',
   'reset',
+  'lost-answer',
   'rate-limit',
   'token-failure',
 ] as const;
@@ -44,7 +45,11 @@ export interface FaultRule {
 }
 
 export type FaultAction =
-  { type: 'answer'; error: EmulatorHttpError } | { type: 'timeout' } | { type: 'reset' };
+  | { type: 'answer'; error: EmulatorHttpError }
+  | { type: 'timeout' }
+  | { type: 'reset' }
+  // MTN did the work (a create is stored, its callback goes out) but the answer never arrives.
+  | { type: 'lost-answer' };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -175,6 +180,8 @@ function toAction(rule: FaultRule): FaultAction | undefined {
       return { type: 'timeout' };
     case 'reset':
       return { type: 'reset' };
+    case 'lost-answer':
+      return { type: 'lost-answer' };
     case 'latency':
     case 'rate-limit':
       return undefined;

@@ -11,11 +11,14 @@ export interface RequestLogEntry {
   headers: IncomingHttpHeaders;
   /** Raw request body text, when there was one. */
   body?: string;
-  /** HTTP status answered; absent while held (timeout fault) or when the socket was reset. */
+  /**
+   * HTTP status answered; absent while held (timeout fault) or when the socket was reset. For a
+   * lost-answer fault, the status MTN produced but the client never received.
+   */
   status?: number;
-  /** Response body text. */
+  /** Response body text (for a lost-answer fault, the body that was never sent). */
   response?: string;
-  fault?: 'timeout' | 'reset';
+  fault?: 'timeout' | 'reset' | 'lost-answer';
 }
 
 export interface RequestLogFilter {

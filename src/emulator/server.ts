@@ -82,6 +82,11 @@ export function buildServer(state: EmulatorState): FastifyInstance {
           reply.hijack();
           req.raw.socket.destroy();
           return;
+        case 'lost-answer':
+          // Processed as usual; onSend then drops the connection instead of the answer.
+          entry.fault = 'lost-answer';
+          done();
+          return;
       }
     };
     if (decision.latencyMs > 0) setTimeout(() => act(decision.action), decision.latencyMs);
@@ -94,6 +99,10 @@ export function buildServer(state: EmulatorState): FastifyInstance {
       entry.status = reply.statusCode;
       if (typeof req.body === 'string' && req.body.length > 0) entry.body = req.body;
       if (typeof payload === 'string') entry.response = payload;
+      if (entry.fault === 'lost-answer') {
+        // The work is done and logged; the client sees its connection reset, not the answer.
+        req.raw.socket.destroy();
+      }
     }
     done(null, payload);
   });

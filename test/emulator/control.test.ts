@@ -136,6 +136,26 @@ describe('the /_emulator control API', () => {
       expect(await get(BALANCE)).toBe(401);
     });
 
+    it('loses the answer of a request it carried out (the create is stored, the client sees a reset)', async () => {
+      await client.token('collection');
+      await admin(emulator.url, 'POST', '/faults', {
+        kind: 'lost-answer',
+        pathPrefix: RTP,
+        count: 1,
+      });
+      const referenceId = '7c1e2a4b-3d5f-4a6b-8c9d-0e1f2a3b4c5d';
+      await expect(client.create(RTP, rtpBody('46733123450'), { referenceId })).rejects.toThrow(
+        /socket hang up|ECONNRESET|other side closed|fetch failed/,
+      );
+      const [logged] = emulator.state.requestLog.query({ path: RTP });
+      expect(logged).toMatchObject({ fault: 'lost-answer', status: 202 });
+      // MTN holds it: the status is there, and the same reference again is a duplicate.
+      const status = await client.get(`${RTP}/${referenceId}`);
+      expect(status.status).toBe(200);
+      const again = await client.create(RTP, rtpBody('46733123450'), { referenceId });
+      expect(again.status).toBe(409);
+    });
+
     it('answers APIM’s 429 beyond the configured requests per minute', async () => {
       await client.token('collection');
       await admin(emulator.url, 'POST', '/faults', {

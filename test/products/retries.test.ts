@@ -20,8 +20,9 @@ import {
 
 /**
  * MTN trouble during a create: an expired token, a 503 or a dropped connection that a retry
- * overcomes (always under the same X-Reference-Id, so MTN holds one transaction), and timeouts
- * that leave the outcome unknown, where the row stays PENDING until polling finds out.
+ * overcomes (always under the same X-Reference-Id, so MTN holds one transaction), an answer lost
+ * after MTN did the work (the retry's 409 proves it holds the transaction), and timeouts that
+ * leave the outcome unknown, where the row stays PENDING until polling finds out.
  */
 describe('retries, tokens and timeouts on create', () => {
   let gw: TestGateway;
@@ -105,6 +106,39 @@ describe('retries, tokens and timeouts on create', () => {
     const creates = mtnCreates(gw, since, ROUTES.requestToPay.mtnCreate).filter((c) => c.status !== 401);
     expect(creates.map((c) => c.fault ?? c.status)).toEqual(['timeout', 202]);
     expect(new Set(creates.map(referenceIdOf))).toEqual(new Set([res.body.id]));
+    expect(mtnTransactions(gw, res.body.id)).toHaveLength(1);
+    expect(ledger(gw).postingsFor(res.body.id)).toHaveLength(1);
+  });
+
+  it('takes a 409 after a lost answer as the create MTN already holds: one transaction, paid once', async () => {
+    // MTN carries out the create, but its 202 never arrives (the connection drops after the work).
+    await addFault(gw, { kind: 'lost-answer', pathPrefix: '/disbursement/v1_0/transfer', method: 'POST', count: 1 });
+    const since = mtnMark(gw);
+    const res = await gw.request('POST', ROUTES.transfer.post, paymentBody(ROUTES.transfer, 'UG', { phoneNumber: ordinaryNumber('UG', (n += 1)) }));
+    expect(res.status).toBe(202);
+    const creates = mtnCreates(gw, since, ROUTES.transfer.mtnCreate).filter((c) => c.status !== 401);
+    expect(creates.map((c) => c.fault ?? c.status)).toEqual(['lost-answer', 409]);
+    expect(new Set(creates.map(referenceIdOf))).toEqual(new Set([res.body.id]));
+    expect((await settled(gw, '/v1/disbursements', res.body.id)).status).toBe('SUCCESSFUL');
+    expect(mtnTransactions(gw, res.body.id)).toHaveLength(1);
+    expect(ledger(gw).postingsFor(res.body.id)).toHaveLength(1);
+  });
+
+  it('keeps a create whose answer was lost on every attempt PENDING, never FAILED; polling finds it paid once', async () => {
+    await addFault(gw, { kind: 'lost-answer', pathPrefix: '/collection/v1_0/requesttopay', method: 'POST', count: 3 });
+    // Its callback is lost too, so only polling can tell.
+    await patchEmulator(gw, { callbackDropNext: 1 });
+    const since = mtnMark(gw);
+    const res = await gw.request('POST', '/v1/collections', paymentBody(ROUTES.requestToPay, 'UG', { phoneNumber: ordinaryNumber('UG', (n += 1)) }));
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('PENDING');
+    const creates = mtnCreates(gw, since, ROUTES.requestToPay.mtnCreate).filter((c) => c.status !== 401);
+    expect(creates.map((c) => c.fault)).toEqual(['lost-answer', 'lost-answer', 'lost-answer']);
+    expect(creates.map((c) => c.status)).toEqual([202, 409, 409]);
+    await gw.emulator.callbacksIdle();
+    expect((await gw.request('GET', `/v1/collections/${res.body.id}`)).body.status).toBe('PENDING');
+    await pollNow(gw);
+    expect((await settled(gw, '/v1/collections', res.body.id)).status).toBe('SUCCESSFUL');
     expect(mtnTransactions(gw, res.body.id)).toHaveLength(1);
     expect(ledger(gw).postingsFor(res.body.id)).toHaveLength(1);
   });
