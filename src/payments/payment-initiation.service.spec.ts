@@ -36,7 +36,7 @@ function setup(open: boolean, budgetSpent = false) {
   const service = new PaymentInitiationService(
     loadConfig({}),
     rules as unknown as CountryRulesService,
-    {} as DailyLimitService,
+    { reservation: () => ({ sql: '', parameters: [], refused: () => Promise.reject(new Error('refused')) }) } as unknown as DailyLimitService,
     accounts as unknown as MomoAccountsService,
     transactions as unknown as TransactionsService,
     momo as unknown as MomoClient,

@@ -109,10 +109,9 @@ export class PaymentInitiationService {
         apiKeyId: init.apiKeyId,
       },
       {
-        beforeInsert: async (manager) => {
-          // On the day of this transaction, the row's created_at: the day its release will name.
-          await this.dailyLimit.reserve({ msisdn, country, product, currency: checked.currency, amountMinor: checked.minor, kycLevel: checked.kycLevel, at: 'transaction' }, manager);
-        },
+        // Taken by the insert's own statement, so on the day of the row's created_at: the day its
+        // release will name.
+        reservation: this.dailyLimit.reservation({ msisdn, country, product, currency: checked.currency, amountMinor: checked.minor, kycLevel: checked.kycLevel }),
       },
     );
     if (created.replayed) return { transaction: created.transaction, replayed: true };

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { canonicalAmount } from '../common/money';
 import type { Product } from '../common/product';
@@ -7,7 +7,7 @@ import { MomoTransaction } from './momo-transaction.entity';
 import { hydrate } from './hydrate';
 import { autocommitRows, sqlRows } from './sql-rows';
 import { TRANSACTION_COLUMNS } from './transaction-columns';
-import type { CreatePendingInput } from './transaction.inputs';
+import type { CreatePendingInput, InsertReservation } from './transaction.inputs';
 import { OPERATIONS_BY_PRODUCT, type TransactionOperation } from './transaction.types';
 
 /** Thrown inside the creating DB transaction when a concurrent duplicate won the insert race. */
@@ -173,19 +173,71 @@ const INSERT_PENDING_SQL = `
   )
   SELECT * FROM t`;
 
+// The same insert fed by a reservation's row: one row when it was taken, none when refused. The
+// values are cast to their columns' types (an INSERT … SELECT does not infer them). No ON CONFLICT:
+// a duplicate must fail the statement, so that the reservation before it is undone with it.
+const INSERT_RESERVED_SQL = (reservation: string) => `
+  WITH r AS (${reservation}),
+  t AS (
+    INSERT INTO momo_transactions (
+      id, product, operation, status, amount, currency, country, msisdn, external_id,
+      idempotency_key, request_hash, payer_message, payee_note, kyc_level, parent_id,
+      mtn_currency, account_id, api_key_id, callback_token)
+    SELECT $1::uuid, $2::varchar, $3::varchar, 'PENDING', $4::numeric, $5::char(3), $6::char(2),
+           $7::varchar, $8::text, $9::text, $10::char(64), $11::text, $12::text, $13::varchar,
+           $14::uuid, $15::char(3), $16::varchar, $17::uuid, $18::varchar
+      FROM r
+    RETURNING *
+  ), e AS (
+    INSERT INTO transaction_events (transaction_id, source, from_status, to_status)
+    SELECT id, 'api', NULL, 'PENDING' FROM t
+  )
+  SELECT * FROM t`;
+
+const INSERT_PARAMETERS = 18;
+
+/** The reservation's own `$n` moved past the insert's parameters. */
+function shifted(sql: string): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + INSERT_PARAMETERS}`);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: unknown }).code === '23505'
+  );
+}
+
 /**
- * Inserts the PENDING row and its creation event in one statement and hydrates the row it
- * returns (no reload). `ON CONFLICT DO NOTHING` makes a concurrent or earlier duplicate (same key
- * or same live externalId, from any replica) a non-event here: `InsertRaced` is thrown, and the
- * caller rolls back and resolves the request against the winner's committed row.
+ * The reservation and the insert of the row and its event as one autocommit statement (one round
+ * trip instead of BEGIN, reservation, insert, COMMIT): both happen or neither. A refused
+ * reservation calls its `refused()`; a duplicate (unique index) throws `InsertRaced`, after which
+ * nothing of the statement remains.
  */
-export async function insertPending(
-  manager: EntityManager,
+export async function insertPendingReserved(
+  dataSource: DataSource,
   values: PendingValues,
+  reservation: InsertReservation,
 ): Promise<{ transaction: MomoTransaction; callbackToken: string }> {
-  const id = randomUUID();
   const callbackToken = randomBytes(32).toString('base64url');
-  const rows = await sqlRows<Record<string, unknown>>(manager, INSERT_PENDING_SQL, [
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await autocommitRows<Record<string, unknown>>(
+      dataSource,
+      INSERT_RESERVED_SQL(shifted(reservation.sql)),
+      [...pendingParameters(randomUUID(), values, callbackToken), ...reservation.parameters],
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new InsertRaced();
+    throw error;
+  }
+  const row = rows[0];
+  if (!row) return reservation.refused();
+  return { transaction: hydrate(dataSource, MomoTransaction, row), callbackToken };
+}
+
+function pendingParameters(id: string, values: PendingValues, callbackToken: string): unknown[] {
+  return [
     id,
     values.product,
     values.operation,
@@ -204,7 +256,26 @@ export async function insertPending(
     values.accountId,
     values.apiKeyId,
     callbackToken,
-  ]);
+  ];
+}
+
+/**
+ * Inserts the PENDING row and its creation event in one statement and hydrates the row it
+ * returns (no reload). `ON CONFLICT DO NOTHING` makes a concurrent or earlier duplicate (same key
+ * or same live externalId, from any replica) a non-event here: `InsertRaced` is thrown, and the
+ * caller rolls back and resolves the request against the winner's committed row.
+ */
+export async function insertPending(
+  manager: EntityManager,
+  values: PendingValues,
+): Promise<{ transaction: MomoTransaction; callbackToken: string }> {
+  const id = randomUUID();
+  const callbackToken = randomBytes(32).toString('base64url');
+  const rows = await sqlRows<Record<string, unknown>>(
+    manager,
+    INSERT_PENDING_SQL,
+    pendingParameters(id, values, callbackToken),
+  );
   const row = rows[0];
   if (!row) throw new InsertRaced();
   return { transaction: hydrate(manager.connection, MomoTransaction, row), callbackToken };

@@ -55,6 +55,25 @@ export interface CreateHooks {
    * duplicate. (`createPendingRefund` checks for a duplicate first.)
    */
   beforeInsert?: (manager: EntityManager) => Promise<void>;
+  /**
+   * A reservation taken by the very statement that inserts the row (one round trip, no explicit
+   * database transaction), in place of `beforeInsert`. `createPending` only.
+   */
+  reservation?: InsertReservation;
+}
+
+/**
+ * A data-modifying statement (e.g. the daily-limit upsert) run as the first part of the statement
+ * that inserts a new transaction. It returns one row when the reservation is taken and none when
+ * it is refused; the row is inserted only when it returned one, and a row that cannot be inserted
+ * (a duplicate) fails the whole statement, so the reservation never outlives a failed insert.
+ */
+export interface InsertReservation {
+  /** Its parameters are numbered from $1, as if it ran alone. */
+  sql: string;
+  parameters: unknown[];
+  /** Called when it returned no row: throws the refusal (a DomainError). */
+  refused(): Promise<never>;
 }
 
 export interface CreatePendingResult {

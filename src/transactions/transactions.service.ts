@@ -15,6 +15,7 @@ import {
   checkPendingInput,
   findReplay,
   insertPending,
+  insertPendingReserved,
   type PendingValues,
 } from './transaction-creation';
 import { TRANSACTION_COLUMNS } from './transaction-columns';
@@ -77,8 +78,9 @@ export class TransactionsService {
    * creation event, or returns the earlier transaction of an identical request (`replayed`).
    * Concurrent duplicates, even from several replicas, create exactly one row.
    *
-   * Optimistic: a new request (the common case) costs BEGIN, `beforeInsert` (the daily-limit
-   * upsert), one INSERT of row and event returning the row, COMMIT. Only when the insert meets an
+   * Optimistic: a new request (the common case) costs BEGIN, `beforeInsert`, one INSERT of row and
+   * event returning the row, COMMIT; or, with a `reservation` (the daily-limit upsert), a single
+   * autocommit statement doing both. Only when the insert meets an
    * earlier or concurrent duplicate (a unique index) is everything rolled back and the request
    * resolved against the committed winner: a replay, or a 409 when its request hash differs. A
    * business refusal of `beforeInsert` (e.g. DAILY_LIMIT_EXCEEDED) is likewise answered as the
@@ -103,6 +105,17 @@ export class TransactionsService {
     for (let attempt = 1; ; attempt += 1) {
       let refusedByHook = false;
       try {
+        if (hooks.reservation) {
+          const { reservation } = hooks;
+          const created = await insertPendingReserved(this.dataSource, values, {
+            ...reservation,
+            refused: () => {
+              refusedByHook = true;
+              return reservation.refused();
+            },
+          });
+          return { ...created, replayed: false };
+        }
         return await this.dataSource.transaction(async (manager) => {
           try {
             await hooks.beforeInsert?.(manager);

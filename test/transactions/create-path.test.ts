@@ -36,19 +36,14 @@ function payerInput(overrides: Partial<CreatePendingInput> = {}): CreatePendingI
 /** The hook `PaymentInitiationService.initiate` passes: the daily-limit reservation. */
 function reserving(dailyLimit: DailyLimitService, input: CreatePendingInput): CreateHooks {
   return {
-    beforeInsert: async (manager) => {
-      await dailyLimit.reserve(
-        {
-          msisdn: input.msisdn,
-          country: input.country,
-          product: input.product,
-          currency: input.currency,
-          amountMinor: Money.parse(input.amount, input.currency).minor,
-          kycLevel: input.kycLevel,
-        },
-        manager,
-      );
-    },
+    reservation: dailyLimit.reservation({
+      msisdn: input.msisdn,
+      country: input.country,
+      product: input.product,
+      currency: input.currency,
+      amountMinor: Money.parse(input.amount, input.currency).minor,
+      kycLevel: input.kycLevel,
+    }),
   };
 }
 
@@ -146,17 +141,32 @@ describe('the create path', () => {
   });
 
   describe('statements', () => {
-    it('costs BEGIN, the reservation, one insert, COMMIT, then one UPDATE to accept', async () => {
+    it('costs one statement (reservation, row and event), then one UPDATE to accept', async () => {
       const input = payerInput({ idempotencyKey: uniqueId('key') });
       log.statements = [];
       const { transaction } = await service.createPending(input, reserving(dailyLimit, input));
       await service.markAccepted(transaction.id, new Date());
       expect(log.statements.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual([
+        'WITH r AS',
+        'UPDATE momo_transactions SET',
+      ]);
+      expect((await dailyLimit.usage(input)).used).toBe('1000');
+      expect(await service.events(transaction.id)).toHaveLength(1);
+    });
+
+    it('costs BEGIN, the hook, one insert and COMMIT with a beforeInsert hook instead', async () => {
+      const input = payerInput({ idempotencyKey: uniqueId('key') });
+      log.statements = [];
+      await service.createPending(input, {
+        beforeInsert: async (manager) => {
+          await manager.query('SELECT 1');
+        },
+      });
+      expect(log.statements.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual([
         'START TRANSACTION',
-        'INSERT INTO daily_usage',
+        'SELECT 1',
         'WITH t AS',
         'COMMIT',
-        'UPDATE momo_transactions SET',
       ]);
     });
 
@@ -168,13 +178,10 @@ describe('the create path', () => {
       expect(again).toMatchObject({ replayed: true, transaction: { id: first.transaction.id } });
       expect(again.callbackToken).toBe(first.callbackToken);
       expect(log.statements.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual([
-        'START TRANSACTION',
-        'INSERT INTO daily_usage',
-        'WITH t AS',
-        'ROLLBACK',
+        'WITH r AS',
         'SELECT id, product,',
       ]);
-      // The duplicate's reservation went with the rollback.
+      // The duplicate's reservation went with its failed statement.
       const usage = await dailyLimit.usage(input);
       expect(usage.used).toBe('1000');
     });

@@ -27,6 +27,18 @@ export interface ReserveParams extends DailyUsageKey {
   at?: Date | 'transaction';
 }
 
+/**
+ * A reservation to run inside another statement (the payment's insert, so that both take one
+ * round trip): `sql` returns one row when the amount is reserved and none when the limit refuses;
+ * `refused()` then throws DAILY_LIMIT_EXCEEDED with what was used. Always on the day of the
+ * statement's own transaction (`at: 'transaction'`).
+ */
+export interface ReservationStatement {
+  sql: string;
+  parameters: (string | null)[];
+  refused(): Promise<never>;
+}
+
 export interface ReleaseParams extends DailyUsageKey {
   amountMinor: bigint;
   /** The UTC day the amount was reserved on (`Reservation.day`, or the payment's creation time). */
@@ -121,18 +133,7 @@ export class DailyLimitService {
 
   /** Adds the amount to today's usage, or throws DAILY_LIMIT_EXCEEDED and changes nothing. */
   async reserve(params: ReserveParams, manager?: EntityManager): Promise<Reservation> {
-    const rules = this.rules.rulesFor(params.country);
-    if (params.currency !== rules.currency) {
-      throw new DomainError(
-        'CURRENCY_MISMATCH',
-        `${rules.name} takes ${rules.currency}, not ${params.currency}`,
-        {
-          details: [{ field: 'currency', message: `must be ${rules.currency} for ${rules.name}` }],
-        },
-      );
-    }
-    const amount = this.positive(params.amountMinor, params.currency);
-    const limit = this.rules.limitsFor(params.country, params.product, params.kycLevel).daily;
+    const { amount, limit } = this.checked(params);
     const day = params.at === 'transaction' ? null : utcDay(params.at ?? this.today());
     const rows = await this.run<ReservedRow>(manager, RESERVE_SQL, [
       ...this.key(params, day),
@@ -150,6 +151,24 @@ export class DailyLimitService {
       ...this.snapshot(used, row.day),
       limit: limit.toString(),
       remaining: limit.minus(used).toString(),
+    };
+  }
+
+  /**
+   * `reserve` (on the transaction's day) as a statement for the caller to run as part of its own,
+   * e.g. the insert of the payment it is for. Checks the currency and amount now, like `reserve`.
+   */
+  reservation(params: Omit<ReserveParams, 'at'>): ReservationStatement {
+    const { amount, limit } = this.checked(params);
+    return {
+      sql: RESERVE_SQL,
+      parameters: [...this.key(params, null), amount.minor.toString(), limit.minor.toString()],
+      // Asked by a statement of its own after the refusal: the same UTC day, unless the refusal
+      // fell in the day's last instant (then only the figures in the message are the next day's).
+      refused: async () => {
+        const on = await this.transactionDay();
+        throw this.exceeded(amount, limit, await this.usedMinor(params, on), on);
+      },
     };
   }
 
@@ -187,6 +206,24 @@ export class DailyLimitService {
       utcDay(day),
     ]);
     return rows[0]?.purged ?? 0;
+  }
+
+  /** The currency is the country's, the amount positive; the day's limit for the KYC level. */
+  private checked(params: Omit<ReserveParams, 'at'>): { amount: Money; limit: Money } {
+    const rules = this.rules.rulesFor(params.country);
+    if (params.currency !== rules.currency) {
+      throw new DomainError(
+        'CURRENCY_MISMATCH',
+        `${rules.name} takes ${rules.currency}, not ${params.currency}`,
+        {
+          details: [{ field: 'currency', message: `must be ${rules.currency} for ${rules.name}` }],
+        },
+      );
+    }
+    return {
+      amount: this.positive(params.amountMinor, params.currency),
+      limit: this.rules.limitsFor(params.country, params.product, params.kycLevel).daily,
+    };
   }
 
   private today(): Date {
