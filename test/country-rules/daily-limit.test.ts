@@ -198,6 +198,34 @@ describe('DailyLimitService on PostgreSQL', () => {
     });
   });
 
+  it("gives the reservation as a statement of the database's day, whatever the app's clock says, and its refusal", async () => {
+    const clocked = new DailyLimitService(replicas[0]!, rules, {
+      now: () => Date.parse('2031-03-03T23:59:59.999Z'),
+    });
+    const params = uganda(1_000_000n);
+    const taken = clocked.reservation(params);
+    const rows = await replicas[0]!.query<{ total_minor: string; day: string }[]>(
+      taken.sql,
+      taken.parameters,
+    );
+    const [today] = await replicas[0]!.query<{ day: string }[]>(
+      `SELECT to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day`,
+    );
+    expect(rows).toEqual([{ total_minor: '1000000', day: today!.day }]);
+    expect(today!.day).not.toBe('2031-03-03');
+
+    const tooMuch = clocked.reservation({ ...params, amountMinor: 1_000_000_000_000n });
+    await expect(replicas[0]!.query(tooMuch.sql, tooMuch.parameters)).resolves.toEqual([]);
+    const refusal = await tooMuch.refused().catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(DomainError);
+    expect((refusal as DomainError).code).toBe('DAILY_LIMIT_EXCEEDED');
+    expect((refusal as DomainError).details?.[0]).toMatchObject({
+      day: today!.day,
+      used: '1000000',
+    });
+    await expect(usedOf(params, today!.day)).resolves.toBe('1000000');
+  });
+
   it('keeps decimal currencies exact in minor units', async () => {
     const params: ReserveParams = {
       ...uganda(1_999_999n),
