@@ -78,13 +78,13 @@ export class TransactionsService {
    * creation event, or returns the earlier transaction of an identical request (`replayed`).
    * Concurrent duplicates, even from several replicas, create exactly one row.
    *
-   * Optimistic: a new request (the common case) costs BEGIN, `beforeInsert`, one INSERT of row and
-   * event returning the row, COMMIT; or, with a `reservation` (the daily-limit upsert), a single
-   * autocommit statement doing both. Only when the insert meets an
-   * earlier or concurrent duplicate (a unique index) is everything rolled back and the request
-   * resolved against the committed winner: a replay, or a 409 when its request hash differs. A
-   * business refusal of `beforeInsert` (e.g. DAILY_LIMIT_EXCEEDED) is likewise answered as the
-   * replay or 409 it would have been had the earlier transaction been looked up first.
+   * Optimistic: a new request (the common case) costs, with a `reservation` (what payments pass:
+   * the daily-limit upsert), one autocommit statement that reserves and inserts row and event;
+   * with `beforeInsert` instead, BEGIN, the hook, one INSERT of row and event, COMMIT. Only when
+   * the insert meets an earlier or concurrent duplicate (a unique index) is everything undone and
+   * the request resolved against the committed winner: a replay, or a 409 when its request hash
+   * differs. A business refusal of either hook (e.g. DAILY_LIMIT_EXCEEDED) is likewise answered as
+   * the replay or 409 it would have been had the earlier transaction been looked up first.
    */
   async createPending(
     input: CreatePendingInput,
