@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, QueryFailedError, type Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { DomainError, type ErrorDetail } from '../common/errors/domain-error';
+import { uniqueViolation } from '../database/unique-violation';
 import { isUuid } from '../transactions/uuid';
 import { ApiKeyEntity } from './api-key.entity';
 import { displayPrefix, generateApiKey } from './api-key.format';
@@ -81,14 +82,6 @@ export function summaryOf(row: ApiKeyEntity): ApiKeySummary {
     revokedAt: row.revokedAt,
     lastUsedAt: row.lastUsedAt,
   };
-}
-
-function uniqueViolation(err: unknown): string | undefined {
-  if (!(err instanceof QueryFailedError)) return undefined;
-  const driver = err.driverError as { code?: unknown; constraint?: unknown };
-  return driver.code === '23505' && typeof driver.constraint === 'string'
-    ? driver.constraint
-    : undefined;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { canonicalAmount } from '../common/money';
 import type { Product } from '../common/product';
+import { uniqueViolation } from '../database/unique-violation';
 import { MomoTransaction } from './momo-transaction.entity';
 import { hydrate } from './hydrate';
 import { autocommitRows, sqlRows } from './sql-rows';
@@ -201,13 +202,6 @@ function shifted(sql: string): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + INSERT_PARAMETERS}`);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: unknown }).code === '23505'
-  );
-}
-
 /**
  * The reservation and the insert of the row and its event as one autocommit statement (one round
  * trip instead of BEGIN, reservation, insert, COMMIT): both happen or neither. A refused
@@ -228,7 +222,7 @@ export async function insertPendingReserved(
       [...pendingParameters(randomUUID(), values, callbackToken), ...reservation.parameters],
     );
   } catch (error) {
-    if (isUniqueViolation(error)) throw new InsertRaced();
+    if (uniqueViolation(error) !== undefined) throw new InsertRaced();
     throw error;
   }
   const row = rows[0];
