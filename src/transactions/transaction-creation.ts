@@ -159,20 +159,26 @@ export async function findReplay(
 // DO NOTHING` without a target covers every unique index, the partial ones included: the
 // Idempotency-Key per product and the live (non-FAILED) externalId per product. On a conflict
 // `t` is empty, so no event is written and no row comes back.
-const INSERT_PENDING_SQL = `
-  WITH t AS (
-    INSERT INTO momo_transactions (
+const PENDING_COLUMNS = `
       id, product, operation, status, amount, currency, country, msisdn, external_id,
       idempotency_key, request_hash, payer_message, payee_note, kyc_level, parent_id,
-      mtn_currency, account_id, api_key_id, callback_token)
-    VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-    ON CONFLICT DO NOTHING
-    RETURNING *
-  ), e AS (
+      mtn_currency, account_id, api_key_id, callback_token`;
+
+// The creation event of the row `t` returned (none when it returned none), and that row.
+const WITH_CREATION_EVENT = `
+  e AS (
     INSERT INTO transaction_events (transaction_id, source, from_status, to_status)
     SELECT id, 'api', NULL, 'PENDING' FROM t
   )
   SELECT * FROM t`;
+
+const INSERT_PENDING_SQL = `
+  WITH t AS (
+    INSERT INTO momo_transactions (${PENDING_COLUMNS})
+    VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+    ON CONFLICT DO NOTHING
+    RETURNING *
+  ),${WITH_CREATION_EVENT}`;
 
 // The same insert fed by a reservation's row: one row when it was taken, none when refused. The
 // values are cast to their columns' types (an INSERT … SELECT does not infer them). No ON CONFLICT:
@@ -180,20 +186,13 @@ const INSERT_PENDING_SQL = `
 const INSERT_RESERVED_SQL = (reservation: string) => `
   WITH r AS (${reservation}),
   t AS (
-    INSERT INTO momo_transactions (
-      id, product, operation, status, amount, currency, country, msisdn, external_id,
-      idempotency_key, request_hash, payer_message, payee_note, kyc_level, parent_id,
-      mtn_currency, account_id, api_key_id, callback_token)
+    INSERT INTO momo_transactions (${PENDING_COLUMNS})
     SELECT $1::uuid, $2::varchar, $3::varchar, 'PENDING', $4::numeric, $5::char(3), $6::char(2),
            $7::varchar, $8::text, $9::text, $10::char(64), $11::text, $12::text, $13::varchar,
            $14::uuid, $15::char(3), $16::varchar, $17::uuid, $18::varchar
       FROM r
     RETURNING *
-  ), e AS (
-    INSERT INTO transaction_events (transaction_id, source, from_status, to_status)
-    SELECT id, 'api', NULL, 'PENDING' FROM t
-  )
-  SELECT * FROM t`;
+  ),${WITH_CREATION_EVENT}`;
 
 const INSERT_PARAMETERS = 18;
 
