@@ -201,6 +201,19 @@ function shifted(sql: string): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + INSERT_PARAMETERS}`);
 }
 
+// Reservations are constant texts (the daily limit's is one): build each statement once, not on
+// every create.
+const reservedStatements = new Map<string, string>();
+
+function reservedStatement(reservation: string): string {
+  let sql = reservedStatements.get(reservation);
+  if (sql === undefined) {
+    sql = INSERT_RESERVED_SQL(shifted(reservation));
+    reservedStatements.set(reservation, sql);
+  }
+  return sql;
+}
+
 /**
  * The reservation and the insert of the row and its event as one autocommit statement (one round
  * trip instead of BEGIN, reservation, insert, COMMIT): both happen or neither. A refused
@@ -217,7 +230,7 @@ export async function insertPendingReserved(
   try {
     rows = await autocommitRows<Record<string, unknown>>(
       dataSource,
-      INSERT_RESERVED_SQL(shifted(reservation.sql)),
+      reservedStatement(reservation.sql),
       [...pendingParameters(randomUUID(), values, callbackToken), ...reservation.parameters],
     );
   } catch (error) {

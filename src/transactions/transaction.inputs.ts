@@ -69,7 +69,7 @@ export interface CreateHooks {
  * (a duplicate) fails the whole statement, so the reservation never outlives a failed insert.
  */
 export interface InsertReservation {
-  /** Its parameters are numbered from $1, as if it ran alone. */
+  /** A constant text (its statement is built once); parameters numbered from $1 as if alone. */
   sql: string;
   parameters: unknown[];
   /** Called when it returned no row: throws the refusal (a DomainError). */
