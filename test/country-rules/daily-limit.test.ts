@@ -168,36 +168,6 @@ describe('DailyLimitService on PostgreSQL', () => {
     await expect(usedOf(params, '2027-01-15')).resolves.toBe('1000000');
   });
 
-  it("reserves on the day of the database transaction when asked: the day of a row inserted in it, whatever the app's clock says", async () => {
-    // A clock on another day stands for the app and the database disagreeing across midnight.
-    const clocked = new DailyLimitService(replicas[0]!, rules, {
-      now: () => Date.parse('2031-03-03T23:59:59.999Z'),
-    });
-    const params = uganda(1_000_000n, { at: 'transaction' });
-    const { reserved, transactionDay } = await replicas[0]!.transaction(async (manager) => ({
-      reserved: await clocked.reserve(params, manager),
-      transactionDay: (
-        await manager.query<{ day: string }[]>(
-          `SELECT to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day`,
-        )
-      )[0]!.day,
-    }));
-    expect(reserved).toMatchObject({ day: transactionDay, used: '1000000' });
-    expect(transactionDay).not.toBe('2031-03-03');
-    await expect(usedOf(params, transactionDay)).resolves.toBe('1000000');
-    // A refusal names that day too.
-    const refusal = await replicas[0]!.transaction((manager) =>
-      clocked
-        .reserve({ ...params, amountMinor: 1_000_000_000_000n }, manager)
-        .catch((e: unknown) => e),
-    );
-    expect(refusal).toBeInstanceOf(DomainError);
-    expect((refusal as DomainError).details?.[0]).toMatchObject({
-      day: transactionDay,
-      used: '1000000',
-    });
-  });
-
   it("gives the reservation as a statement of the database's day, whatever the app's clock says, and its refusal", async () => {
     const clocked = new DailyLimitService(replicas[0]!, rules, {
       now: () => Date.parse('2031-03-03T23:59:59.999Z'),

@@ -18,20 +18,16 @@ export interface ReserveParams extends DailyUsageKey {
   country: string;
   amountMinor: bigint;
   kycLevel?: string;
-  /**
-   * The moment the payment is made (UTC day taken from it); now by the clock unless given.
-   * `'transaction'`: the start of the database transaction of `manager`, i.e. the `created_at` of
-   * the payment row inserted in it, so the day reserved is the day a release will name even when
-   * the transaction straddles midnight UTC (the app's clock and the database's can disagree there).
-   */
-  at?: Date | 'transaction';
+  /** The moment the payment is made (UTC day taken from it); now by the clock unless given. */
+  at?: Date;
 }
 
 /**
  * A reservation to run inside another statement (the payment's insert, so that both take one
  * round trip): `sql` returns one row when the amount is reserved and none when the limit refuses;
- * `refused()` then throws DAILY_LIMIT_EXCEEDED with what was used. Always on the day of the
- * statement's own transaction (`at: 'transaction'`).
+ * `refused()` then throws DAILY_LIMIT_EXCEEDED with what was used. Always on the UTC day of the
+ * statement's own transaction: the `created_at` of a row inserted by the same statement, the day
+ * its release will name even at midnight (the app's clock and the database's can disagree there).
  */
 export interface ReservationStatement {
   sql: string;
@@ -59,8 +55,8 @@ export interface Reservation extends DailyUsage {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-// A NULL day ($4) is the UTC day of the transaction's start: the `created_at` default (now()) of a
-// row inserted in the same transaction.
+// A NULL day ($4, as `reservation()` passes it) is the UTC day of the transaction's start: the
+// `created_at` default (now()) of a row inserted in the same transaction.
 const TRANSACTION_DAY = `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date`;
 
 const RESERVE_SQL = `
@@ -96,11 +92,6 @@ interface TotalRow {
   total_minor: string;
 }
 
-/** RESERVE_SQL's row: the new total and the day it was reserved on. */
-interface ReservedRow extends TotalRow {
-  day: string;
-}
-
 export function utcDay(value: Date | string): string {
   if (typeof value === 'string') {
     if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
@@ -134,21 +125,20 @@ export class DailyLimitService {
   /** Adds the amount to today's usage, or throws DAILY_LIMIT_EXCEEDED and changes nothing. */
   async reserve(params: ReserveParams, manager?: EntityManager): Promise<Reservation> {
     const { amount, limit } = this.checked(params);
-    const day = params.at === 'transaction' ? null : utcDay(params.at ?? this.today());
-    const rows = await this.run<ReservedRow>(manager, RESERVE_SQL, [
+    const day = utcDay(params.at ?? this.today());
+    const rows = await this.run(manager, RESERVE_SQL, [
       ...this.key(params, day),
       amount.minor.toString(),
       limit.minor.toString(),
     ]);
     const row = rows[0];
     if (!row) {
-      const on = day ?? (await this.transactionDay(manager));
-      const used = await this.usedMinor(params, on, manager);
-      throw this.exceeded(amount, limit, used, on);
+      const used = await this.usedMinor(params, day, manager);
+      throw this.exceeded(amount, limit, used, day);
     }
     const used = Money.fromMinor(BigInt(row.total_minor), params.currency);
     return {
-      ...this.snapshot(used, row.day),
+      ...this.snapshot(used, day),
       limit: limit.toString(),
       remaining: limit.minus(used).toString(),
     };
@@ -230,10 +220,8 @@ export class DailyLimitService {
     return new Date(this.clock.now());
   }
 
-  private async transactionDay(manager?: EntityManager): Promise<string> {
-    const rows = await (manager ?? this.dataSource.manager).query<{ day: string }[]>(
-      TRANSACTION_DAY_SQL,
-    );
+  private async transactionDay(): Promise<string> {
+    const rows = await this.dataSource.query<{ day: string }[]>(TRANSACTION_DAY_SQL);
     return rows[0]!.day;
   }
 
@@ -246,12 +234,12 @@ export class DailyLimitService {
     return BigInt(rows[0]?.total_minor ?? '0');
   }
 
-  private async run<R extends TotalRow = TotalRow>(
+  private async run(
     manager: EntityManager | undefined,
     sql: string,
-    parameters: (string | null)[],
-  ): Promise<R[]> {
-    return (manager ?? this.dataSource.manager).query<R[]>(sql, parameters);
+    parameters: string[],
+  ): Promise<TotalRow[]> {
+    return (manager ?? this.dataSource.manager).query<TotalRow[]>(sql, parameters);
   }
 
   private key<D extends string | null>(key: DailyUsageKey, day: D): (string | D)[] {
