@@ -18,6 +18,12 @@ import { isIPv4 } from 'node:net';
  * a trailing dot is ignored on both sides.
  */
 
+/**
+ * Why a host is refused: the `url` detail of a refused registration, and the `lastError` of a
+ * notification not sent.
+ */
+export const HOST_NOT_ALLOWED = 'host not in NOTIFICATIONS_ALLOWED_HOSTS';
+
 /** A malformed NOTIFICATIONS_ALLOWED_HOSTS; the message says which item and why. */
 export class AllowedHostsError extends Error {
   constructor(message: string) {

@@ -6,7 +6,7 @@ import { PRODUCTS, type Product } from '../common/product';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { sqlRows } from '../transactions/sql-rows';
 import { isUuid } from '../transactions/uuid';
-import { isHostAllowed } from './allowed-hosts';
+import { HOST_NOT_ALLOWED, isHostAllowed } from './allowed-hosts';
 import { NotificationEndpoint } from './notification-endpoint.entity';
 import {
   toEndpointView,
@@ -50,7 +50,7 @@ export class NotificationEndpointsService {
       throw new DomainError(
         'VALIDATION_FAILED',
         'This gateway does not send notifications to the host of this URL',
-        { details: [{ field: 'url', message: 'host not in NOTIFICATIONS_ALLOWED_HOSTS' }] },
+        { details: [{ field: 'url', message: HOST_NOT_ALLOWED }] },
       );
     }
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config';
-import { HOST_NOT_ALLOWED, NotificationSender } from './notification.sender';
+import { HOST_NOT_ALLOWED } from './allowed-hosts';
+import { NotificationSender } from './notification.sender';
 
 function sender(allowedHosts: string[] | null): NotificationSender {
   return new NotificationSender({ notifications: { allowedHosts } } as AppConfig);

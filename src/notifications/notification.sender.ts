@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { isHostAllowed } from './allowed-hosts';
+import { HOST_NOT_ALLOWED, isHostAllowed } from './allowed-hosts';
 
 export interface OutgoingNotification {
   url: string;
@@ -9,9 +9,6 @@ export interface OutgoingNotification {
   headers: Record<string, string>;
   timeoutMs: number;
 }
-
-/** Why a refused notification was not sent: stored as its `lastError`. */
-export const HOST_NOT_ALLOWED = 'host not in NOTIFICATIONS_ALLOWED_HOSTS';
 
 /**
  * What came back: a status (any), or why none did, in our own short words. `refused`: no request
